@@ -1,0 +1,1 @@
+"""Icons, sample exports and desktop-entry files shipped with twconv-gui."""

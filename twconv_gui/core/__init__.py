@@ -1,0 +1,1 @@
+"""Plain-Python engine of twconv-gui: reading, mapping, normalizing, batching (no Qt)."""

@@ -1,0 +1,1 @@
+"""Readers that turn CSV/TSV/TXT and Excel/ODS workbooks into a uniform table."""
