@@ -16,3 +16,7 @@ class ReadError(TwconvError):
 
 class MappingError(TwconvError):
     """A mapping profile cannot be used with this file (unknown field, missing column...)."""
+
+
+class Cancelled(Exception):  # noqa: N818 - reads better at the raise site than CancelledError
+    """Long work stopped because the user asked; not an error to report."""

@@ -1,0 +1,249 @@
+"""The preparation pipeline: from a real export file to the exact conversion objects."""
+
+import csv
+import hashlib
+import threading
+
+import pytest
+
+from twconv_gui.core.batching import batches
+from twconv_gui.core.errors import Cancelled, MappingError, TwconvError
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.reading.opening import open_table
+
+TEST_EMAIL_HASH = "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"
+PLUS_PHONE_HASH = "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+def export(tmp_path):
+    def write(header, rows, name="export.csv", above=()):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerows(above)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    return write
+
+
+def prepare(path, **profile):
+    profile.setdefault("constants", {"event_id": "o87ne"})
+    preparation = Preparation(open_table(path), MappingProfile.from_dict(profile))
+    return list(preparation), preparation.summary
+
+
+def test_a_full_row_becomes_the_exact_conversion_object(export):
+    path = export(
+        ["Order ID", "Order Date", "Email", "Phone", "Landing URL", "Total", "Currency", "Items"],
+        [
+            [
+                "23294827.0",
+                "2024-03-15 10:30",
+                "  Test-Email@Test.com ",
+                "+1 123 456 7890",
+                "https://shop.example/p?utm=x&twclid=2-abc123XYZ",
+                "$1,234.50",
+                "usd",
+                "3.0",
+            ]
+        ],
+    )
+    columns = {
+        "conversion_id": "Order ID",
+        "conversion_time": "Order Date",
+        "email": "Email",
+        "phone": "Phone",
+        "twclid": "Landing URL",
+        "value": "Total",
+        "price_currency": "Currency",
+        "number_items": "Items",
+    }
+    results, summary = prepare(path, columns=columns, timezone="America/New_York")
+    assert [r.event for r in results] == [
+        {
+            "conversion_time": "2024-03-15T14:30:00.000Z",  # EDT is UTC-4 in mid March
+            "event_id": "o87ne",
+            "identifiers": [
+                {"twclid": "2-abc123XYZ"},
+                {"hashed_email": TEST_EMAIL_HASH},
+                {"hashed_phone_number": PLUS_PHONE_HASH},
+            ],
+            "number_items": 3,
+            "price_currency": "USD",
+            "value": 1234.5,
+            "conversion_id": "23294827",
+        }
+    ]
+    assert results[0].rows == (2,)
+    assert (summary.rows_read, summary.events_ready, summary.rows_rejected) == (1, 1, 0)
+
+
+def test_invalid_email_rejects_a_row_that_has_nothing_else(export):
+    path = export(
+        ["Date", "Email", "Phone"],
+        [
+            ["2024-01-02T10:00:00Z", "jane.doe(at)example.com", ""],
+            ["2024-01-02T11:00:00Z", "jane.doe(at)example.com", "(212) 555-0134"],
+        ],
+    )
+    results, summary = prepare(
+        path, columns={"conversion_time": "Date", "email": "Email", "phone": "Phone"}
+    )
+    rejected, kept = results
+    assert rejected.event is None
+    [problem] = rejected.problems
+    assert (problem.row, problem.field, problem.column, problem.is_error) == (2, "email", "Email", True)
+    assert "jane.doe" not in problem.message
+    assert kept.event["identifiers"] == [{"hashed_phone_number": sha("+12125550134")}]
+    [warning] = kept.problems
+    assert (warning.row, warning.field, warning.is_error) == (3, "email", False)
+    assert "left out" in warning.message
+    assert (summary.rows_rejected, summary.events_ready, summary.warnings) == (1, 1, 1)
+    assert summary.rejected_rows == [2]
+
+
+def test_rows_without_identifier_and_ip_pairs(export):
+    path = export(
+        ["Date", "Email", "IP", "UA"],
+        [
+            ["2024-01-02 10:00", "", "", ""],
+            ["2024-01-02 10:00", "", "203.0.113.9", "Mozilla/5.0"],
+            ["2024-01-02 10:00", "a@b.co", "203.0.113.9", ""],
+            ["2024-01-02 10:00", "a@b.co", "2001:DB8::0:1", "Mozilla/5.0"],
+        ],
+    )
+    columns = {"conversion_time": "Date", "email": "Email", "ip_address": "IP", "user_agent": "UA"}
+    none, only_pair, half_pair, full = prepare(path, columns=columns)[0]
+    assert none.event is None
+    assert "has no identifier (Email, IP, UA are empty)" in none.problems[0].message
+    assert only_pair.event is None
+    assert "X needs a click id, email or phone beside them" in only_pair.problems[0].message
+    assert half_pair.event["identifiers"] == [{"hashed_email": sha("a@b.co")}]
+    assert half_pair.problems[0].field == "ip_address"
+    assert not half_pair.problems[0].is_error
+    assert full.event["identifiers"] == [
+        {"hashed_email": sha("a@b.co")},
+        {"ip_address": "2001:db8::1", "user_agent": "Mozilla/5.0"},
+    ]
+
+
+def test_row_numbers_are_those_of_the_spreadsheet(export):
+    path = export(
+        ["Date", "Email"],
+        [["2024-01-02 10:00", "a@b.co"], ["", ""], ["2024-01-02 10:00", "nope"]],
+        above=[["Sales export October"], []],
+    )
+    results, summary = prepare(path, columns={"conversion_time": "Date", "email": "Email"})
+    assert [r.rows for r in results] == [(4,), (6,)]
+    assert summary.rejected_rows == [6]
+
+
+def test_line_items_grouped_into_one_conversion_per_order(export):
+    header = ["Order", "Created", "Email", "Total", "SKU", "Item price", "Qty"]
+    rows = [
+        ["1001", "2024-05-01 12:00", "a@b.co", "10.00", "SKU-1", "4.00", "1"],
+        ["1002", "2024-05-01 13:00", "c@d.co", "7.50", "SKU-9", "7.50", "1"],
+        ["1001", "", "", "6.00", "SKU-2", "3.00", "2"],
+        ["1003", "2024-05-02 09:00", "e@f.co", "1.00", "SKU-3", "1.00", "1"],
+        ["1003", "2024-05-03 09:00", "e@f.co", "1.00", "SKU-4", "1.00", "1"],
+    ]
+    columns = {
+        "conversion_id": "Order",
+        "conversion_time": "Created",
+        "email": "Email",
+        "value": "Total",
+        "content_id": "SKU",
+        "content_price": "Item price",
+        "content_num_items": "Qty",
+    }
+    results, summary = prepare(
+        export(header, rows), columns=columns, group_by_conversion_id=True
+    )
+    first, second, third = results
+    assert first.rows == (2, 4)
+    assert first.event["value"] == 16.0
+    assert first.event["number_items"] == 3  # from the item quantities: no number_items column
+    assert first.event["contents"] == [
+        {"content_id": "SKU-1", "content_price": 4.0, "num_items": 1},
+        {"content_id": "SKU-2", "content_price": 3.0, "num_items": 2},
+    ]
+    assert second.event["conversion_id"] == "1002"
+    assert third.event is None  # two different times for one order
+    assert {(p.row, p.field) for p in third.problems} >= {(6, "conversion_time")}
+    assert summary.rows_rejected == 2
+    assert summary.rows_ready == 3
+    assert summary.events_ready == 2
+
+
+def test_repeated_conversion_id_without_grouping_is_a_warning(export):
+    path = export(
+        ["Order", "Date", "Email"],
+        [["A1", "2024-01-02 10:00", "a@b.co"], ["A1", "2024-01-02 10:00", "a@b.co"]],
+    )
+    columns = {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"}
+    first, second = prepare(path, columns=columns)[0]
+    assert first.problems == ()
+    assert second.ok
+    assert "repeats the conversion id of row 2" in second.problems[0].message
+
+
+def test_currency_taken_from_the_amount_when_not_mapped(export):
+    path = export(["Date", "Email", "Betrag"], [["2024-01-02 10:00", "a@b.co", "1.234,50 €"]])
+    [result] = prepare(path, columns={"conversion_time": "Date", "email": "Email", "value": "Betrag"})[0]
+    assert (result.event["value"], result.event["price_currency"]) == (1234.5, "EUR")
+
+
+def test_ambiguous_day_month_column_is_reported_not_guessed(export):
+    path = export(
+        ["Date", "Email"], [["03/04/2024", "a@b.co"], ["05/05/2024", "a@b.co"]]
+    )
+    results, summary = prepare(path, columns={"conversion_time": "Date", "email": "Email"})
+    assert results[0].event is None
+    assert results[0].problems[0].field == "conversion_time"
+    assert results[1].event["conversion_time"] == "2024-05-05T00:00:00.000Z"
+    assert summary.column_notes and 'Column "Date"' in summary.column_notes[0]
+
+
+def test_bad_constant_is_a_mapping_error(export):
+    path = export(["Date", "Email"], [["2024-01-02 10:00", "a@b.co"]])
+    profile = MappingProfile.from_dict(
+        {"columns": {"conversion_time": "Date", "email": "Email"}, "constants": {"event_id": "o8 7"}}
+    )
+    with pytest.raises(MappingError, match="constant event_id"):
+        list(Preparation(open_table(path), profile))
+
+
+def test_cancel_stops_a_long_preparation(export):
+    path = export(["Date", "Email"], [["2024-01-02 10:00", f"u{i}@b.co"] for i in range(5000)])
+    cancel = threading.Event()
+    cancel.set()
+    profile = MappingProfile.from_dict(
+        {"columns": {"conversion_time": "Date", "email": "Email"}, "constants": {"event_id": "o87ne"}}
+    )
+    with pytest.raises(Cancelled):
+        list(Preparation(open_table(path), profile, cancel=cancel))
+
+
+def test_batches_keep_file_order_and_skip_rejected_rows(export):
+    rows = [["2024-01-02 10:00", f"u{i}@b.co" if i != 7 else "bad"] for i in range(1203)]
+    path = export(["Date", "Email"], rows)
+    profile = MappingProfile.from_dict(
+        {"columns": {"conversion_time": "Date", "email": "Email"}, "constants": {"event_id": "o87ne"}}
+    )
+    found = list(batches(Preparation(open_table(path), profile), size=500))
+    assert [len(b.events) for b in found] == [500, 500, 202]
+    assert [b.number for b in found] == [1, 2, 3]
+    assert found[0].first_row == 2
+    assert 9 not in [r[0] for r in found[0].rows]  # row 9 holds "bad"
+    assert found[2].last_row == 1204
+    assert found[0].payload()["conversions"][0]["identifiers"] == [{"hashed_email": sha("u0@b.co")}]
+    with pytest.raises(TwconvError, match="1 to 500"):
+        list(batches([], size=501))

@@ -1,0 +1,95 @@
+"""The `twconv` command as a user runs it: output, files written, exit codes."""
+
+import json
+import shutil
+from importlib import resources
+
+import pytest
+
+from twconv_gui.cli import main
+
+SAMPLE = resources.files("twconv_gui.resources") / "sample_export.csv"
+SAMPLE_MAPPING = resources.files("twconv_gui.resources") / "sample_mapping.json"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    path = tmp_path / "sample_export.csv"
+    shutil.copyfile(str(SAMPLE), path)
+    mapping = tmp_path / "mapping.json"
+    shutil.copyfile(str(SAMPLE_MAPPING), mapping)
+    return path, mapping
+
+
+def test_inspect_shows_columns_suggestion_and_writes_a_usable_mapping(sample, tmp_path, capsys):
+    path, _ = sample
+    written = tmp_path / "suggested.json"
+    assert main(["inspect", str(path), "--write-mapping", str(written)]) == 0
+    out = capsys.readouterr().out
+    assert "Header row:  1" in out
+    assert "Customer Email" in out
+    assert "@example" in out  # masked samples keep the domain...
+    assert "ana.60@" not in out.lower()  # ...but not the address
+    profile = json.loads(written.read_text())
+    assert profile["columns"]["email"] == "Customer Email"
+    assert profile["columns"]["conversion_time"] == "Order Date"
+
+
+def test_inspect_json(sample, capsys):
+    path, _ = sample
+    assert main(["inspect", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["delimiter"] == ","
+    assert [c["name"] for c in data["columns"]][:3] == ["Order ID", "Order Date", "Customer Email"]
+
+
+def test_check_reports_rejected_rows_and_exits_1(sample, tmp_path, capsys):
+    path, mapping = sample
+    code = main(["check", str(path), "--mapping", str(mapping), "--report-dir", str(tmp_path / "r")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "40 rows read" in out
+    assert "rejected: 3 rows" in out
+    assert "next tuesday" not in out or "is not a date" in out
+    assert (tmp_path / "r" / "rejected-rows.csv").exists()
+    assert (tmp_path / "r" / "rejected-rows.xlsx").exists()
+    assert "not-an-email" not in out  # raw values never echoed
+
+
+def test_check_exit_0_when_every_row_is_ready(tmp_path, capsys):
+    path = tmp_path / "ok.csv"
+    path.write_text("Date,Email\n2024-01-02 10:00,a@b.co\n", encoding="utf-8")
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        json.dumps({"columns": {"conversion_time": "Date", "email": "Email"},
+                    "constants": {"event_id": "o87ne"}})
+    )
+    assert main(["check", str(path), "--mapping", str(mapping), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["rows_read"], summary["events_ready"], summary["problems"]) == (1, 1, [])
+
+
+def test_check_exit_2_with_a_clear_message_for_unusable_input(sample, tmp_path, capsys):
+    path, mapping = sample
+    assert main(["check", str(tmp_path / "missing.csv"), "--mapping", str(mapping)]) == 2
+    assert "missing.csv" in capsys.readouterr().err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"columns": {"email": "Nope"}, "constants": {"event_id": "o87ne"}}')
+    assert main(["check", str(path), "--mapping", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert 'column "Nope" is not in sample_export.csv' in err
+    assert "Traceback" not in err
+
+
+def test_prepare_writes_the_events_in_file_order(sample, tmp_path, capsys):
+    path, mapping = sample
+    out_file = tmp_path / "events.jsonl"
+    assert main(["prepare", str(path), "--mapping", str(mapping), "--out", str(out_file)]) == 1
+    lines = out_file.read_text().splitlines()
+    assert len(lines) == 37
+    events = [json.loads(line) for line in lines]
+    assert events[0]["conversion_id"] == "SO-10400"
+    assert events[0]["conversion_time"] == "2026-10-02T01:09:00.000Z"  # 21:09 EDT
+    assert all(e["event_id"] == "o87ne" for e in events)
+    assert "@" not in out_file.read_text()  # only hashes leave the machine
+    assert "37 events written" in capsys.readouterr().err

@@ -1,0 +1,221 @@
+"""The `twconv` command: the same engine as the desktop app, for terminals and automation."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from twconv_gui import __version__
+from twconv_gui.core.errors import Cancelled, TwconvError
+from twconv_gui.core.inspection import inspect_file
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.prepare import Preparation, PrepareSummary
+from twconv_gui.core.reading.opening import open_table
+from twconv_gui.core.reports import write_rejected_rows
+from twconv_gui.terminal import ProgressBar, format_table
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+PROBLEMS_SHOWN = 30
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="twconv",
+        description="Turn spreadsheet exports into X Ads offline conversions.",
+    )
+    parser.add_argument("--version", action="version", version=f"twconv {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    inspect = commands.add_parser(
+        "inspect", help="show sheets, header, columns and a suggested mapping"
+    )
+    inspect.add_argument("file", type=Path, help="the Excel or CSV export")
+    _add_sheet_options(inspect)
+    inspect.add_argument("--json", action="store_true", help="print JSON instead of text")
+    inspect.add_argument(
+        "--write-mapping", type=Path, metavar="M.json", help="save the suggested mapping profile"
+    )
+
+    check = commands.add_parser("check", help="validate every row against a mapping")
+    check.add_argument("file", type=Path)
+    check.add_argument("--mapping", type=Path, required=True, metavar="M.json")
+    check.add_argument(
+        "--report-dir", type=Path, metavar="D", help="write rejected-rows.csv/.xlsx here"
+    )
+    check.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    prepare = commands.add_parser(
+        "prepare", help="write the exact conversion objects that would be sent (JSON Lines)"
+    )
+    prepare.add_argument("file", type=Path)
+    prepare.add_argument("--mapping", type=Path, required=True, metavar="M.json")
+    prepare.add_argument("--out", type=Path, required=True, metavar="events.jsonl")
+    prepare.add_argument("--report-dir", type=Path, metavar="D")
+    return parser
+
+
+def _add_sheet_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sheet", metavar="S", help="sheet name or 1-based number")
+    parser.add_argument(
+        "--header-row", type=int, metavar="N", help="1-based row holding the column names"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "inspect":
+            return run_inspect(args, sys.stdout)
+        if args.command == "check":
+            return run_check(args, sys.stdout)
+        return run_prepare(args, sys.stdout)
+    except TwconvError as exc:
+        print(f"twconv: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except (Cancelled, KeyboardInterrupt):
+        print("twconv: stopped.", file=sys.stderr)
+        return 130
+
+
+def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
+    sheet: str | int | None = args.sheet
+    if sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    report = inspect_file(args.file, sheet=sheet, header_row=args.header_row)
+    if args.write_mapping:
+        report.profile.save(args.write_mapping)
+    if args.json:
+        json.dump(report.to_dict(), out, indent=2, ensure_ascii=False, default=str)
+        out.write("\n")
+        return EXIT_OK
+    table = report.table
+    out.write(f"File:        {table.path.name} ({report.kind_label})\n")
+    if table.sheets:
+        marked = [f"[{s}]" if s == table.sheet else s for s in table.sheets]
+        out.write(f"Sheets:      {', '.join(marked)}   ([…] = the one read)\n")
+    if table.encoding:
+        out.write(f"Text:        {table.encoding}, delimiter {report.delimiter_label}\n")
+    out.write(f"Header row:  {table.header_row}\n")
+    if table.estimated_rows is not None:
+        out.write(f"Data rows:   about {table.estimated_rows:,}\n")
+    out.write("\n")
+    rows = [
+        (c.letter, c.name, c.field or "", ", ".join(c.samples)) for c in report.columns
+    ]
+    out.write(format_table(("", "Column", "Suggested field", "Samples"), rows) + "\n\n")
+    out.write("Suggested mapping:\n")
+    for detail in report.suggestion.details:
+        out.write(f'  {detail.field:<18} ← "{detail.column}"  ({detail.reason})\n')
+    if not report.suggestion.details:
+        out.write("  (no column could be recognised; write the mapping by hand)\n")
+    if args.write_mapping:
+        out.write(f"\nMapping written to {args.write_mapping}.\n")
+    out.write(
+        '\nAdd your event id before uploading: "constants": {"event_id": "<id>"} '
+        "(from X Ads Events Manager).\n"
+    )
+    return EXIT_OK
+
+
+def _prepare(args: argparse.Namespace) -> tuple[Preparation, ProgressBar]:
+    profile = MappingProfile.load(args.mapping)
+    table = open_table(args.file, sheet=profile.sheet, header_row=profile.header_row)
+    bar = ProgressBar()
+    return Preparation(table, profile, progress=bar.update), bar
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    preparation, bar = _prepare(args)
+    with bar:
+        for _ in preparation:
+            pass
+    summary = preparation.summary
+    reports = _write_reports(args.report_dir, summary)
+    if args.json:
+        json.dump(_summary_dict(summary, reports), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _print_summary(preparation, reports, out)
+    return EXIT_REJECTED if summary.rows_rejected else EXIT_OK
+
+
+def run_prepare(args: argparse.Namespace, out: TextIO) -> int:
+    preparation, bar = _prepare(args)
+    tmp = args.out.with_name(args.out.name + ".part")
+    try:
+        with bar, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            for item in preparation:
+                if item.event is not None:
+                    handle.write(json.dumps(item.event, ensure_ascii=False, separators=(",", ":")))
+                    handle.write("\n")
+        tmp.replace(args.out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TwconvError(f"Cannot write {args.out}: {exc.strerror}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    summary = preparation.summary
+    reports = _write_reports(args.report_dir, summary)
+    _print_summary(preparation, reports, sys.stderr)
+    out.flush()
+    print(f"{summary.events_ready:,} events written to {args.out}.", file=sys.stderr)
+    return EXIT_REJECTED if summary.rows_rejected else EXIT_OK
+
+
+def _write_reports(directory: Path | None, summary: PrepareSummary) -> list[Path]:
+    if directory is None or not summary.problems:
+        return []
+    return write_rejected_rows(summary.problems, directory)
+
+
+def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -> None:
+    summary = preparation.summary
+    name = preparation.table.path.name
+    out.write(f"{name}: {summary.rows_read:,} rows read\n")
+    out.write(f"  ready:    {summary.rows_ready:,} rows → {summary.events_ready:,} conversions\n")
+    out.write(f"  rejected: {summary.rows_rejected:,} rows\n")
+    out.write(f"  warnings: {summary.warnings:,}\n")
+    for note in summary.column_notes:
+        out.write(f"\nNote: {note}\n")
+    if summary.problems:
+        shown = list(itertools.islice(sorted(summary.problems, key=lambda p: p.row), PROBLEMS_SHOWN))
+        rows = [(p.row, p.severity.value, p.column or p.field, p.message) for p in shown]
+        out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows, 90) + "\n")
+        rest = len(summary.problems) - len(shown)
+        if rest > 0:
+            hint = " (see the report)" if reports else " (use --report-dir for all of them)"
+            out.write(f"… and {rest:,} more{hint}\n")
+    for path in reports:
+        out.write(f"Report: {path}\n")
+
+
+def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any]:
+    return {
+        "rows_read": summary.rows_read,
+        "rows_ready": summary.rows_ready,
+        "rows_rejected": summary.rows_rejected,
+        "events_ready": summary.events_ready,
+        "warnings": summary.warnings,
+        "column_notes": summary.column_notes,
+        "problems": [
+            {
+                "row": p.row,
+                "severity": p.severity.value,
+                "field": p.field,
+                "column": p.column,
+                "message": p.message,
+            }
+            for p in summary.problems
+        ],
+        "reports": [str(p) for p in reports],
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

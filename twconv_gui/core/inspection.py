@@ -1,0 +1,122 @@
+"""A first look at an export: sheets, header, columns with samples, and a suggested mapping."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.masking import mask_cell
+from twconv_gui.core.reading.opening import open_table
+from twconv_gui.core.reading.table import Cell, Table
+from twconv_gui.core.suggest import MappingSuggestion, suggest_mapping
+
+SAMPLE_ROWS = 300
+SAMPLES_SHOWN = 3
+KIND_LABELS = {
+    "csv": "delimited text",
+    "xlsx": "Excel workbook",
+    "xlsm": "Excel macro-enabled workbook",
+    "xlsb": "Excel binary workbook",
+    "xls": "Excel 97-2003 workbook",
+    "ods": "OpenDocument spreadsheet",
+}
+DELIMITER_LABELS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """One column as the inspect view shows it; samples have emails/phones masked."""
+
+    letter: str
+    name: str
+    source_header: str
+    samples: tuple[str, ...]
+    field: str | None
+
+
+@dataclass(frozen=True)
+class Inspection:
+    table: Table
+    columns: tuple[ColumnInfo, ...]
+    suggestion: MappingSuggestion
+    profile: MappingProfile
+    sample_rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.table.kind, self.table.kind)
+
+    @property
+    def delimiter_label(self) -> str:
+        delimiter = self.table.delimiter or ","
+        return DELIMITER_LABELS.get(delimiter, repr(delimiter))
+
+    def to_dict(self) -> dict[str, Any]:
+        table = self.table
+        return {
+            "file": str(table.path),
+            "kind": table.kind,
+            "sheets": list(table.sheets),
+            "sheet": table.sheet,
+            "encoding": table.encoding,
+            "delimiter": table.delimiter,
+            "header_row": table.header_row,
+            "estimated_rows": table.estimated_rows,
+            "columns": [
+                {
+                    "letter": c.letter,
+                    "name": c.name,
+                    "header": c.source_header,
+                    "samples": list(c.samples),
+                    "suggested_field": c.field,
+                }
+                for c in self.columns
+            ],
+            "suggestion": [
+                {"field": d.field, "column": d.column, "reason": d.reason, "score": d.score}
+                for d in self.suggestion.details
+            ],
+            "mapping": self.profile.to_dict(),
+        }
+
+
+def inspect_file(
+    path: str | Path, *, sheet: str | int | None = None, header_row: int | None = None
+) -> Inspection:
+    """Open the file, read a sample and suggest a mapping (ReadError when unreadable)."""
+    table = open_table(path, sheet=sheet, header_row=header_row)
+    sample = tuple(cells for _, cells in itertools.islice(table.rows(), SAMPLE_ROWS))
+    suggestion = suggest_mapping(table.columns, sample)
+    field_of = {column: name for name, column in suggestion.columns.items()}
+    columns = tuple(
+        ColumnInfo(
+            letter=get_column_letter(i + 1),
+            name=name,
+            source_header=table.source_headers[i],
+            samples=_samples(sample, i),
+            field=field_of.get(name),
+        )
+        for i, name in enumerate(table.columns)
+    )
+    profile = MappingProfile(
+        columns=dict(suggestion.columns),
+        sheet=table.sheet if (sheet is not None or len(table.sheets) > 1) else None,
+        header_row=header_row,
+    )
+    return Inspection(table, columns, suggestion, profile, sample)
+
+
+def _samples(rows: tuple[tuple[Cell, ...], ...], index: int) -> tuple[str, ...]:
+    seen: list[str] = []
+    for cells in rows:
+        text = mask_cell(cells[index])
+        if text.strip() and text not in seen:
+            seen.append(text)
+            if len(seen) == SAMPLES_SHOWN:
+                break
+    return tuple(seen)

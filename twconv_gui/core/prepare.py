@@ -1,0 +1,300 @@
+"""Rows to conversion events: each source row becomes an event or the problems that stop it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from twconv_gui.core import amounts, identifiers
+from twconv_gui.core.errors import Cancelled
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.problems import Problem, Severity
+from twconv_gui.core.reading.table import Cell, Table
+from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
+from twconv_gui.core.times import TimeConverter
+
+PROGRESS_EVERY = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedEvent:
+    """The outcome for one conversion: the API object, or the problems that keep it back.
+
+    Attributes:
+        rows: the source rows it came from (several when grouped by conversion_id).
+        event: the conversion object exactly as it will be sent, or None when rejected.
+        problems: errors (when rejected) and warnings (things dropped or assumed).
+    """
+
+    rows: tuple[int, ...]
+    event: dict[str, Any] | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.event is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareProgress:
+    """Sent to the progress callback every few thousand rows."""
+
+    phase: str  # "analysing" (first look at time/amount columns) or "preparing"
+    rows_done: int
+    rows_estimated: int | None
+
+
+@dataclass
+class PrepareSummary:
+    """Counts a user reads after a check: what is ready, what is not, and why."""
+
+    rows_read: int = 0
+    rows_ready: int = 0
+    rows_rejected: int = 0
+    events_ready: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    column_notes: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.is_error})
+
+
+class Preparation:
+    """Prepares one table with one mapping profile; iterate it to get PreparedEvents in order.
+
+    The summary fills in while iterating. Construction validates the mapping against the table
+    (MappingError); iteration reads the file (ReadError) and honours `cancel` (Cancelled).
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        profile: MappingProfile,
+        *,
+        event_id_override: str | None = None,
+        progress: Callable[[PrepareProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        profile.check_columns(table.columns, file_name=table.path.name)
+        profile.check_complete(event_id_override=event_id_override)
+        self.table = table
+        self.profile = profile
+        self.summary = PrepareSummary()
+        self._progress = progress
+        self._cancel = cancel
+        self._event_id_override = event_id_override
+        self._currency_mapped = "price_currency" in profile.columns or (
+            "price_currency" in profile.constants
+        )
+
+    def __iter__(self) -> Iterator[PreparedEvent]:
+        reader = self._row_reader()
+        results = self._group(reader) if self.profile.group_by_conversion_id else self._single(reader)
+        for result in results:
+            self._count(result)
+            yield result
+
+    # -- passes -------------------------------------------------------------------------------
+
+    def _row_reader(self) -> RowReader:
+        profile = self.profile
+        index = {f: self.table.column_index(c) for f, c in profile.columns.items()}
+        needs_look = [f for f in ("conversion_time", "value", "content_price") if f in index]
+        columns: dict[str, list[Cell]] = {f: [] for f in needs_look}
+        if needs_look:
+            for done, (_, cells) in enumerate(self.table.rows(), 1):
+                for name in needs_look:
+                    columns[name].append(cells[index[name]])
+                self._tick("analysing", done)
+        time_converter = None
+        if "conversion_time" in index:
+            time_converter = TimeConverter.for_column(
+                columns.pop("conversion_time"),
+                timezone=profile.timezone,
+                time_format=profile.time_format,
+            )
+            if time_converter.column_problem:
+                column = profile.columns["conversion_time"]
+                self.summary.column_notes.append(f'Column "{column}": {time_converter.column_problem}')
+        decimal_comma = True if self.table.delimiter == ";" else None
+        amount_parsers = {
+            name: amounts.AmountParser.for_column(values, decimal_comma=decimal_comma)
+            for name, values in columns.items()
+        }
+        return RowReader(
+            index=index,
+            columns=profile.columns,
+            constants=self._constants(),
+            time_converter=time_converter,
+            amount_parsers=amount_parsers,
+            phone_hasher=identifiers.PhoneHasher(profile.phone_region),
+            infer_currency=not self._currency_mapped,
+        )
+
+    def _constants(self) -> dict[str, str]:
+        constants = dict(self.profile.constants)
+        if self._event_id_override:
+            constants["event_id"] = self._event_id_override
+        return constants
+
+    def _rows(self, reader: RowReader) -> Iterator[RowValues]:
+        for done, (row_number, cells) in enumerate(self.table.rows(), 1):
+            self._tick("preparing", done)
+            self.summary.rows_read += 1
+            yield reader.read(row_number, cells)
+
+    def _single(self, reader: RowReader) -> Iterator[PreparedEvent]:
+        first_row_of_id: dict[str, int] = {}
+        for values in self._rows(reader):
+            result = finish([values])
+            conversion_id = values.conversion_id
+            if result.ok and conversion_id is not None:
+                first = first_row_of_id.setdefault(conversion_id, values.row)
+                if first != values.row:
+                    warning = Problem(
+                        values.row,
+                        "conversion_id",
+                        self.profile.columns.get("conversion_id"),
+                        f"repeats the conversion id of row {first}; X counts one conversion per "
+                        "id, so turn on grouping by conversion_id if rows are items of one order",
+                        Severity.WARNING,
+                    )
+                    result = PreparedEvent(result.rows, result.event, (*result.problems, warning))
+            yield result
+
+    def _group(self, reader: RowReader) -> Iterator[PreparedEvent]:
+        groups: dict[str, list[RowValues]] = {}
+        order: list[str | list[RowValues]] = []
+        for values in self._rows(reader):
+            key = values.conversion_id
+            if key is None:
+                order.append([values])
+            elif key in groups:
+                groups[key].append(values)
+            else:
+                groups[key] = [values]
+                order.append(key)
+        for item in order:
+            yield finish(groups[item] if isinstance(item, str) else item)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def _tick(self, phase: str, done: int) -> None:
+        if done % PROGRESS_EVERY:
+            return
+        if self._cancel is not None and self._cancel.is_set():
+            raise Cancelled
+        if self._progress is not None:
+            self._progress(PrepareProgress(phase, done, self.table.estimated_rows))
+
+    def _count(self, result: PreparedEvent) -> None:
+        summary = self.summary
+        summary.problems.extend(result.problems)
+        summary.warnings += sum(1 for p in result.problems if not p.is_error)
+        if result.ok:
+            summary.events_ready += 1
+            summary.rows_ready += len(result.rows)
+        else:
+            summary.rows_rejected += len(result.rows)
+
+
+def finish(rows: list[RowValues]) -> PreparedEvent:
+    """Merge the rows of one conversion (one row, or the line items of one order) into an event."""
+    first = rows[0]
+    problems: list[Problem] = [p for r in rows for p in r.problems]
+    time = _agree(rows, "conversion_time", lambda r: r.time, problems)
+    event_id = _agree(rows, "event_id", lambda r: r.event_id, problems)
+    currency = _agree(rows, "price_currency", lambda r: r.currency, problems)
+    ids = {
+        name: _agree(rows, name, lambda r, n=name: r.identifiers.get(n), problems)
+        for name in IDENTIFIER_KEYS
+    }
+    identifier_list = first.build_identifiers(ids, rows, problems)
+    if time is None and not any(p.field == "conversion_time" for p in problems):
+        problems.append(first.missing("conversion_time", "is empty; every conversion needs its time"))
+    if event_id is None and not any(p.field == "event_id" for p in problems):
+        problems.append(first.missing("event_id", "is empty; every conversion needs its event id"))
+    row_numbers = tuple(r.row for r in rows)
+    if any(p.is_error for p in problems):
+        if len(rows) > 1:
+            problems.extend(_held_back(rows, problems))
+        return PreparedEvent(row_numbers, None, tuple(problems))
+    assert time is not None and event_id is not None and identifier_list
+    event: dict[str, Any] = {
+        "conversion_time": time,
+        "event_id": event_id,
+        "identifiers": identifier_list,
+    }
+    number_items = _sum([r.number_items for r in rows])
+    if number_items is None and first.sum_content_items:
+        number_items = _sum([(r.content or {}).get("num_items") for r in rows])
+    if number_items is not None:
+        event["number_items"] = int(number_items)
+    if currency is not None:
+        event["price_currency"] = currency
+    value = _sum([r.value for r in rows])
+    if value is not None:
+        event["value"] = amounts.format_amount(Decimal(value))
+    if first.conversion_id is not None:
+        event["conversion_id"] = first.conversion_id
+    description = next((r.description for r in rows if r.description), None)
+    if description is not None:
+        event["description"] = description
+    contents = [r.content for r in rows if r.content]
+    if contents:
+        event["contents"] = contents
+    return PreparedEvent(row_numbers, event, tuple(problems))
+
+
+def _agree(
+    rows: list[RowValues],
+    name: str,
+    get: Callable[[RowValues], str | None],
+    problems: list[Problem],
+) -> str | None:
+    """The one value the rows of a conversion share; rows that disagree get a problem."""
+    if len(rows) == 1:
+        return get(rows[0])
+    chosen: str | None = None
+    chosen_row = 0
+    for row in rows:
+        value = get(row)
+        if value is None:
+            continue
+        if chosen is None:
+            chosen, chosen_row = value, row.row
+        elif value != chosen:
+            problems.append(
+                row.missing(
+                    name,
+                    f"differs from row {chosen_row} of the same conversion id; the rows of one "
+                    "order must share time, event and customer",
+                )
+            )
+    return chosen
+
+
+def _held_back(rows: list[RowValues], problems: list[Problem]) -> list[Problem]:
+    bad = sorted({p.row for p in problems if p.is_error})
+    listed = ", ".join(map(str, bad))
+    return [
+        Problem(
+            r.row,
+            "conversion_id",
+            r.columns.get("conversion_id"),
+            f"not sent: row {listed} of the same order has problems",
+        )
+        for r in rows
+        if r.row not in bad
+    ]
+
+
+def _sum(values: list[Any]) -> Any:
+    present = [v for v in values if v is not None]
+    return sum(present[1:], present[0]) if present else None
+

@@ -1,0 +1,240 @@
+"""Reading one source row into normalized, hashed field values (the per-row hot path)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from twconv_gui.core import amounts, identifiers
+from twconv_gui.core.errors import MappingError
+from twconv_gui.core.problems import Problem, Severity, ValueProblem
+from twconv_gui.core.reading.table import Cell
+from twconv_gui.core.times import TimeConverter
+
+# Identifier fields in the order their objects appear in the payload, with their API keys.
+IDENTIFIER_KEYS: dict[str, str] = {
+    "twclid": "twclid",
+    "email": "hashed_email",
+    "phone": "hashed_phone_number",
+    "ip_address": "ip_address",
+    "user_agent": "user_agent",
+}
+CONTENT_KEYS: dict[str, str] = {
+    "content_id": "content_id",
+    "content_group_id": "content_group_id",
+    "content_name": "content_name",
+    "content_price": "content_price",
+    "content_type": "content_type",
+    "content_num_items": "num_items",
+}
+# Plain fields and the RowValues attribute each one fills.
+ATTRIBUTES: dict[str, str] = {
+    "conversion_time": "time",
+    "event_id": "event_id",
+    "number_items": "number_items",
+    "price_currency": "currency",
+    "value": "value",
+    "conversion_id": "conversion_id",
+    "description": "description",
+}
+
+Convert = Callable[[Cell], Any]
+
+
+@dataclass(slots=True)
+class RowValues:
+    """What one row holds once normalized; several rows merge into one grouped conversion."""
+
+    row: int
+    columns: Mapping[str, str]
+    time: str | None = None
+    event_id: str | None = None
+    number_items: int | None = None
+    currency: str | None = None
+    value: Decimal | None = None
+    conversion_id: str | None = None
+    description: str | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    content: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    identifier_problems: list[Problem] = field(default_factory=list)
+    sum_content_items: bool = False
+
+    def missing(self, name: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+        return Problem(self.row, name, self.columns.get(name), message, severity)
+
+    def build_identifiers(
+        self, ids: Mapping[str, str | None], rows: list[RowValues], problems: list[Problem]
+    ) -> list[dict[str, str]]:
+        """The identifiers list; invalid ones are errors unless another identifier carries it."""
+        failures = [p for r in rows for p in r.identifier_problems]
+        result = [
+            {IDENTIFIER_KEYS[name]: value}
+            for name in ("twclid", "email", "phone")
+            if (value := ids.get(name)) is not None
+        ]
+        ip, agent = ids.get("ip_address"), ids.get("user_agent")
+        if ip is not None and agent is not None:
+            pair: dict[str, str] | None = {"ip_address": ip, "user_agent": agent}
+        else:
+            pair = None
+            lone, other = ("ip_address", "user_agent") if ip is not None else ("user_agent", "ip_address")
+            if ip is not None or agent is not None:
+                failures.append(
+                    self.missing(lone, f"is sent only together with {other}, which is empty")
+                )
+        if result:
+            problems.extend(
+                Problem(
+                    p.row,
+                    p.field,
+                    p.column,
+                    f"{p.message}; this identifier is left out and the row goes out with the others",
+                    Severity.WARNING,
+                )
+                for p in failures
+            )
+            return result + ([pair] if pair else [])
+        if failures:
+            problems.extend(failures)
+        elif pair is not None:
+            problems.append(
+                self.missing(
+                    "",
+                    "has only ip_address and user_agent; X needs a click id, email or phone "
+                    "beside them",
+                )
+            )
+        else:
+            mapped = [self.columns[f] for f in IDENTIFIER_KEYS if f in self.columns]
+            where = f" ({', '.join(mapped)} are empty)" if mapped else ""
+            problems.append(
+                self.missing("", f"has no identifier{where}: fill a click id, email or phone")
+            )
+        return []
+
+
+class RowReader:
+    """Turns (row number, cells) into RowValues with the converters a profile needs.
+
+    Args:
+        index: field -> column index in the table's rows.
+        columns: field -> column name (for problem messages).
+        constants: field -> raw constant value; normalized once here (MappingError if bad).
+        time_converter: decided for the time column from all its values.
+        amount_parsers: field -> parser decided from that column's values.
+        phone_hasher: E.164 + SHA-256 with the profile's region.
+        infer_currency: take the currency from amounts like "20 €" (no currency mapped).
+    """
+
+    def __init__(
+        self,
+        *,
+        index: Mapping[str, int],
+        columns: Mapping[str, str],
+        constants: Mapping[str, str],
+        time_converter: TimeConverter | None,
+        amount_parsers: Mapping[str, amounts.AmountParser],
+        phone_hasher: identifiers.PhoneHasher,
+        infer_currency: bool,
+    ) -> None:
+        self.columns = columns
+        self.infer_currency = infer_currency and "value" in index
+        self.sum_content_items = "number_items" not in index and "content_num_items" in index
+        converters = self._converters(time_converter, amount_parsers, phone_hasher)
+        self.plan: list[tuple[str, int, Convert]] = [
+            (name, index[name], converters[name]) for name in converters if name in index
+        ]
+        self.constants = self._normalize_constants(constants, phone_hasher)
+        self.value_index = index.get("value")
+
+    @staticmethod
+    def _converters(
+        time_converter: TimeConverter | None,
+        amount_parsers: Mapping[str, amounts.AmountParser],
+        phone_hasher: identifiers.PhoneHasher,
+    ) -> dict[str, Convert]:
+        def amount(name: str) -> Convert:
+            parser = amount_parsers.get(name)
+            return parser.parse if parser else amounts.AmountParser.for_column([]).parse
+
+        return {
+            "conversion_time": time_converter.to_utc if time_converter else _no_time,
+            "event_id": amounts.normalize_event_id,
+            "twclid": identifiers.normalize_twclid,
+            "email": identifiers.hash_email,
+            "phone": phone_hasher.hash,
+            "ip_address": identifiers.normalize_ip,
+            "user_agent": identifiers.normalize_user_agent,
+            "number_items": amounts.parse_count,
+            "price_currency": amounts.normalize_currency,
+            "value": amount("value"),
+            "conversion_id": amounts.normalize_id,
+            "description": amounts.normalize_text,
+            "content_id": amounts.normalize_id,
+            "content_group_id": amounts.normalize_id,
+            "content_name": amounts.normalize_text,
+            "content_price": amount("content_price"),
+            "content_type": amounts.normalize_text,
+            "content_num_items": amounts.parse_count,
+        }
+
+    def _normalize_constants(
+        self, constants: Mapping[str, str], phone_hasher: identifiers.PhoneHasher
+    ) -> list[tuple[str, Any]]:
+        result = []
+        for name, raw in constants.items():
+            if name == "conversion_time":
+                convert: Convert = TimeConverter.for_column([raw]).to_utc
+            elif name in ("value", "content_price"):
+                convert = amounts.AmountParser.for_column([raw]).parse
+            else:
+                convert = self._converters(None, {}, phone_hasher)[name]
+            try:
+                result.append((name, convert(raw)))
+            except ValueProblem as exc:
+                raise MappingError(
+                    f'The mapping\'s constant {name} "{raw}" {exc.message}'
+                ) from None
+        return result
+
+    def read(self, row: int, cells: tuple[Cell, ...]) -> RowValues:
+        values = RowValues(row, self.columns, sum_content_items=self.sum_content_items)
+        for name, converted in self.constants:
+            _store(values, name, converted)
+        for name, position, convert in self.plan:
+            cell = cells[position]
+            if cell is None or (type(cell) is str and not cell.strip()):
+                continue
+            try:
+                _store(values, name, convert(cell))
+            except ValueProblem as exc:
+                problem = Problem(row, name, self.columns[name], exc.message, exc.severity)
+                if name in IDENTIFIER_KEYS and exc.severity is Severity.ERROR:
+                    values.identifier_problems.append(problem)
+                else:
+                    values.problems.append(problem)
+        if self.infer_currency and values.currency is None and self.value_index is not None:
+            cell = cells[self.value_index]
+            if cell is not None and values.value is not None:
+                values.currency = amounts.currency_from_amount(cell)
+        return values
+
+
+def _store(values: RowValues, name: str, converted: Any) -> None:
+    if name in IDENTIFIER_KEYS:
+        values.identifiers[name] = converted
+    elif name in CONTENT_KEYS:
+        if values.content is None:
+            values.content = {}
+        if name == "content_price":
+            converted = amounts.format_amount(converted)
+        values.content[CONTENT_KEYS[name]] = converted
+    else:
+        setattr(values, ATTRIBUTES[name], converted)
+
+
+def _no_time(cell: Cell) -> str:
+    raise ValueProblem("cannot be read as a time")

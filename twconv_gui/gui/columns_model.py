@@ -1,0 +1,49 @@
+"""Table model of a file's columns: letter, name, suggested field and masked samples."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from twconv_gui.core.inspection import ColumnInfo
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("", "Column", "Suggested field", "Sample values")
+
+
+class ColumnsModel(QAbstractTableModel):
+    """Read-only view of `Inspection.columns`; replaced wholesale when a file is loaded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._columns: tuple[ColumnInfo, ...] = ()
+
+    def set_columns(self, columns: tuple[ColumnInfo, ...]) -> None:
+        self.beginResetModel()
+        self._columns = columns
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        column = self._columns[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            values = (column.letter, column.name, column.field or "—", "  ·  ".join(column.samples))
+            return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            if column.source_header != column.name:
+                shown = column.source_header or "(blank)"
+                return f"Header in the file: {shown}"
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None

@@ -1,0 +1,71 @@
+"""Terminal rendering for the `twconv` command: progress bars, aligned tables, messages."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from tqdm import tqdm
+
+from twconv_gui.core.prepare import PrepareProgress
+
+
+def is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class ProgressBar:
+    """A tqdm bar on stderr when it is a terminal; silent otherwise (pipes, CI logs)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = is_tty(self.stream)
+        self._bar: tqdm[None] | None = None
+        self._phase = ""
+
+    def __enter__(self) -> Callable[[PrepareProgress], None]:
+        return self.update
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def update(self, progress: PrepareProgress) -> None:
+        if not self.enabled:
+            return
+        if self._bar is None or progress.phase != self._phase:
+            if self._bar is not None:
+                self._bar.close()
+            self._phase = progress.phase
+            self._bar = tqdm(
+                total=progress.rows_estimated,
+                desc=progress.phase.capitalize(),
+                unit=" rows",
+                file=self.stream,
+                leave=False,
+                dynamic_ncols=True,
+            )
+        self._bar.n = progress.rows_done
+        self._bar.refresh()
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
+    """Left-aligned columns separated by two spaces; long cells are cut with an ellipsis."""
+    cells = [[_cut(str(c), max_width) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
