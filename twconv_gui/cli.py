@@ -104,9 +104,7 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
     if table.estimated_rows is not None:
         out.write(f"Data rows:   about {table.estimated_rows:,}\n")
     out.write("\n")
-    rows = [
-        (c.letter, c.name, c.field or "", ", ".join(c.samples)) for c in report.columns
-    ]
+    rows = [(c.letter, c.name, c.field or "", ", ".join(c.samples)) for c in report.columns]
     out.write(format_table(("", "Column", "Suggested field", "Samples"), rows) + "\n\n")
     out.write("Suggested mapping:\n")
     for detail in report.suggestion.details:
@@ -184,7 +182,9 @@ def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -
     for note in summary.column_notes:
         out.write(f"\nNote: {note}\n")
     if summary.problems:
-        shown = list(itertools.islice(sorted(summary.problems, key=lambda p: p.row), PROBLEMS_SHOWN))
+        shown = list(
+            itertools.islice(sorted(summary.problems, key=lambda p: p.row), PROBLEMS_SHOWN)
+        )
         rows = [(p.row, p.severity.value, p.column or p.field, p.message) for p in shown]
         out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows, 90) + "\n")
         rest = len(summary.problems) - len(shown)

@@ -53,7 +53,9 @@ class ProgressBar:
         self._bar.refresh()
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60
+) -> str:
     """Left-aligned columns separated by two spaces; long cells are cut with an ellipsis."""
     cells = [[_cut(str(c), max_width) for c in row] for row in rows]
     widths = [len(h) for h in headers]
@@ -62,7 +64,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_w
             widths[i] = max(widths[i], len(cell))
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from twconv_gui.core.reports import write_rejected_rows
 
 def test_rejected_rows_report_in_csv_and_xlsx_is_sorted_and_neutralised(tmp_path):
     problems = [
-        Problem(9, "value", "Total", "=HYPERLINK(\"http://evil\") is not an amount"),
+        Problem(9, "value", "Total", '=HYPERLINK("http://evil") is not an amount'),
         Problem(3, "email", "Email", "is not an email address", Severity.WARNING),
         Problem(3, "conversion_time", "Date", "is empty"),
     ]

@@ -27,9 +27,7 @@ def test_open_file_shows_columns_with_suggested_fields(window, qtbot):
         window.open_file(str(SAMPLE))
     model = window.columns_model
     assert model.rowCount() == 8
-    rows = {
-        model.index(r, 1).data(): model.index(r, 2).data() for r in range(model.rowCount())
-    }
+    rows = {model.index(r, 1).data(): model.index(r, 2).data() for r in range(model.rowCount())}
     assert rows["Customer Email"] == "email"
     assert rows["Order Date"] == "conversion_time"
     email_row = list(rows).index("Customer Email")

@@ -55,7 +55,7 @@ class MappingProfile:
     def from_dict(cls, data: Any, *, source: str = "the mapping") -> MappingProfile:
         """Build and validate a profile; MappingError names every problem found."""
         if not isinstance(data, Mapping):
-            raise MappingError(f"{source} must be a JSON object like {{\"columns\": {{...}}}}.")
+            raise MappingError(f'{source} must be a JSON object like {{"columns": {{...}}}}.')
         errors: list[str] = []
         unknown = sorted(set(data) - set(PROFILE_KEYS))
         if unknown:
@@ -70,9 +70,7 @@ class MappingProfile:
                 if name not in FIELD_NAMES:
                     errors.append(f"unknown field {name!r} in {section}{_did_you_mean(name)}")
         for name in sorted(set(columns) & set(constants)):
-            errors.append(
-                f"field {name!r} is both a column and a constant; keep one of the two"
-            )
+            errors.append(f"field {name!r} is both a column and a constant; keep one of the two")
         for name, value in constants.items():
             if not value.strip():
                 errors.append(f"constant {name!r} is empty; give a value or remove it")
@@ -183,7 +181,7 @@ class MappingProfile:
             sources.add("event_id")
         errors = []
         if "conversion_time" not in sources:
-            errors.append('conversion_time has no column: map the column with the sale time')
+            errors.append("conversion_time has no column: map the column with the sale time")
         if "event_id" not in sources:
             errors.append(
                 'event_id has no source: add "constants": {"event_id": "<your event id>"} '
@@ -232,7 +230,9 @@ def _string_map(value: Any, key: str, errors: list[str]) -> dict[str, str]:
     return result
 
 
-def _optional(data: Mapping[str, Any], key: str, kind: type, default: Any, errors: list[str]) -> Any:
+def _optional(
+    data: Mapping[str, Any], key: str, kind: type, default: Any, errors: list[str]
+) -> Any:
     value = data.get(key, default)
     if value is None:
         return default

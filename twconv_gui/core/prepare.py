@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -11,12 +12,13 @@ from typing import Any
 from twconv_gui.core import amounts, identifiers
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.parallel import ChunkConverter, default_workers
 from twconv_gui.core.problems import Problem, Severity
-from twconv_gui.core.reading.table import Cell, Table
+from twconv_gui.core.reading.table import Cell, Row, Table
 from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
 from twconv_gui.core.times import TimeConverter
 
-PROGRESS_EVERY = 2000
+CHUNK_ROWS = 2000  # rows converted together; also the progress and cancel cadence
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,8 @@ class Preparation:
 
     The summary fills in while iterating. Construction validates the mapping against the table
     (MappingError); iteration reads the file (ReadError) and honours `cancel` (Cancelled).
+    `workers` > 1 converts rows in that many processes (default: by file size, see
+    core.parallel); the results are the same, in the same order.
     """
 
     def __init__(
@@ -79,6 +83,7 @@ class Preparation:
         event_id_override: str | None = None,
         progress: Callable[[PrepareProgress], None] | None = None,
         cancel: threading.Event | None = None,
+        workers: int | None = None,
     ) -> None:
         profile.check_columns(table.columns, file_name=table.path.name)
         profile.check_complete(event_id_override=event_id_override)
@@ -88,16 +93,19 @@ class Preparation:
         self._progress = progress
         self._cancel = cancel
         self._event_id_override = event_id_override
+        self._workers = workers if workers is not None else default_workers(table.estimated_rows)
         self._currency_mapped = "price_currency" in profile.columns or (
             "price_currency" in profile.constants
         )
 
     def __iter__(self) -> Iterator[PreparedEvent]:
-        reader = self._row_reader()
-        results = self._group(reader) if self.profile.group_by_conversion_id else self._single(reader)
-        for result in results:
-            self._count(result)
-            yield result
+        with ChunkConverter(self._workers) as converter:
+            reader = self._row_reader()  # the first pass overlaps with the workers' start-up
+            group = self.profile.group_by_conversion_id
+            results = self._group(reader, converter) if group else self._single(reader, converter)
+            for result in results:
+                self._count(result)
+                yield result
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -120,7 +128,9 @@ class Preparation:
             )
             if time_converter.column_problem:
                 column = profile.columns["conversion_time"]
-                self.summary.column_notes.append(f'Column "{column}": {time_converter.column_problem}')
+                self.summary.column_notes.append(
+                    f'Column "{column}": {time_converter.column_problem}'
+                )
         decimal_comma = True if self.table.delimiter == ";" else None
         amount_parsers = {
             name: amounts.AmountParser.for_column(values, decimal_comma=decimal_comma)
@@ -142,50 +152,49 @@ class Preparation:
             constants["event_id"] = self._event_id_override
         return constants
 
-    def _rows(self, reader: RowReader) -> Iterator[RowValues]:
-        for done, (row_number, cells) in enumerate(self.table.rows(), 1):
-            self._tick("preparing", done)
-            self.summary.rows_read += 1
-            yield reader.read(row_number, cells)
+    def _chunks(self) -> Iterator[list[Row]]:
+        rows = self.table.rows()
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            self.summary.rows_read += len(chunk)
+            self._tick("preparing", self.summary.rows_read)
+            yield chunk
 
-    def _single(self, reader: RowReader) -> Iterator[PreparedEvent]:
+    def _single(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
         first_row_of_id: dict[str, int] = {}
-        for values in self._rows(reader):
-            result = finish([values])
-            conversion_id = values.conversion_id
-            if result.ok and conversion_id is not None:
-                first = first_row_of_id.setdefault(conversion_id, values.row)
-                if first != values.row:
-                    warning = Problem(
-                        values.row,
-                        "conversion_id",
-                        self.profile.columns.get("conversion_id"),
-                        f"repeats the conversion id of row {first}; X counts one conversion per "
-                        "id, so turn on grouping by conversion_id if rows are items of one order",
-                        Severity.WARNING,
-                    )
-                    result = PreparedEvent(result.rows, result.event, (*result.problems, warning))
-            yield result
+        chunks = converter.convert(reader, self._chunks(), finish=finish_as_tuple)
+        for converted in chunks:
+            for item in converted:
+                result = PreparedEvent(*item)
+                conversion_id = result.event.get("conversion_id") if result.event else None
+                if conversion_id is not None:
+                    row = result.rows[0]
+                    first = first_row_of_id.setdefault(conversion_id, row)
+                    if first != row:
+                        yield _with_repeat_warning(result, first, self.profile)
+                        continue
+                yield result
 
-    def _group(self, reader: RowReader) -> Iterator[PreparedEvent]:
+    def _group(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
         groups: dict[str, list[RowValues]] = {}
         order: list[str | list[RowValues]] = []
-        for values in self._rows(reader):
-            key = values.conversion_id
-            if key is None:
-                order.append([values])
-            elif key in groups:
-                groups[key].append(values)
-            else:
-                groups[key] = [values]
-                order.append(key)
+        chunks = converter.convert(reader, self._chunks(), finish=None)
+        for converted in chunks:
+            for values in converted:
+                key = values.conversion_id
+                if key is None:
+                    order.append([values])
+                elif key in groups:
+                    groups[key].append(values)
+                else:
+                    groups[key] = [values]
+                    order.append(key)
         for item in order:
             yield finish(groups[item] if isinstance(item, str) else item)
 
     # -- bookkeeping --------------------------------------------------------------------------
 
     def _tick(self, phase: str, done: int) -> None:
-        if done % PROGRESS_EVERY:
+        if done % CHUNK_ROWS:
             return
         if self._cancel is not None and self._cancel.is_set():
             raise Cancelled
@@ -194,8 +203,9 @@ class Preparation:
 
     def _count(self, result: PreparedEvent) -> None:
         summary = self.summary
-        summary.problems.extend(result.problems)
-        summary.warnings += sum(1 for p in result.problems if not p.is_error)
+        if result.problems:
+            summary.problems.extend(result.problems)
+            summary.warnings += sum(1 for p in result.problems if not p.is_error)
         if result.ok:
             summary.events_ready += 1
             summary.rows_ready += len(result.rows)
@@ -203,67 +213,143 @@ class Preparation:
             summary.rows_rejected += len(result.rows)
 
 
+def _with_repeat_warning(
+    result: PreparedEvent, first_row: int, profile: MappingProfile
+) -> PreparedEvent:
+    warning = Problem(
+        result.rows[0],
+        "conversion_id",
+        profile.columns.get("conversion_id"),
+        f"repeats the conversion id of row {first_row}; X counts one conversion per id, so "
+        "turn on grouping by conversion_id if rows are items of one order",
+        Severity.WARNING,
+    )
+    return PreparedEvent(result.rows, result.event, (*result.problems, warning))
+
+
+def finish_as_tuple(row: RowValues) -> tuple[Any, ...]:
+    """finish() of one row as a plain tuple: ten times cheaper to send between processes."""
+    return _finish_row(row)
+
+
 def finish(rows: list[RowValues]) -> PreparedEvent:
     """Merge the rows of one conversion (one row, or the line items of one order) into an event."""
+    if len(rows) == 1:
+        return PreparedEvent(*_finish_row(rows[0]))
     first = rows[0]
     problems: list[Problem] = [p for r in rows for p in r.problems]
-    time = _agree(rows, "conversion_time", lambda r: r.time, problems)
-    event_id = _agree(rows, "event_id", lambda r: r.event_id, problems)
-    currency = _agree(rows, "price_currency", lambda r: r.currency, problems)
+    time = _agree(rows, "conversion_time", [r.time for r in rows], problems)
+    event_id = _agree(rows, "event_id", [r.event_id for r in rows], problems)
+    currency = _agree(rows, "price_currency", [r.currency for r in rows], problems)
     ids = {
-        name: _agree(rows, name, lambda r, n=name: r.identifiers.get(n), problems)
+        name: value
         for name in IDENTIFIER_KEYS
+        if (value := _agree(rows, name, [r.identifiers.get(name) for r in rows], problems))
     }
     identifier_list = first.build_identifiers(ids, rows, problems)
-    if time is None and not any(p.field == "conversion_time" for p in problems):
-        problems.append(first.missing("conversion_time", "is empty; every conversion needs its time"))
-    if event_id is None and not any(p.field == "event_id" for p in problems):
-        problems.append(first.missing("event_id", "is empty; every conversion needs its event id"))
+    _require(first, time, event_id, problems)
     row_numbers = tuple(r.row for r in rows)
     if any(p.is_error for p in problems):
-        if len(rows) > 1:
-            problems.extend(_held_back(rows, problems))
+        problems.extend(_held_back(rows, problems))
         return PreparedEvent(row_numbers, None, tuple(problems))
-    assert time is not None and event_id is not None and identifier_list
+    number_items = _sum([r.number_items for r in rows])
+    if number_items is None and first.sum_content_items:
+        number_items = _sum([(r.content or {}).get("num_items") for r in rows])
+    description = next((r.description for r in rows if r.description), None)
+    event = _event(
+        time=time,
+        event_id=event_id,
+        identifier_list=identifier_list,
+        number_items=number_items,
+        currency=currency,
+        value=_sum([r.value for r in rows]),
+        conversion_id=first.conversion_id,
+        description=description,
+        contents=[r.content for r in rows if r.content],
+    )
+    return PreparedEvent(row_numbers, event, tuple(problems))
+
+
+def _finish_row(row: RowValues) -> tuple[tuple[int], dict[str, Any] | None, tuple[Problem, ...]]:
+    """finish() for a single row as (rows, event, problems), kept lean: it runs once per row
+    of a million-row file, often in a worker process."""
+    problems = row.problems
+    ids = row.identifiers
+    if row.identifier_problems or not ids or "ip_address" in ids or "user_agent" in ids:
+        identifier_list = row.build_identifiers(ids, [row], problems)
+    else:
+        identifier_list = [{IDENTIFIER_KEYS[name]: value} for name, value in ids.items()]
+    if row.time is None or row.event_id is None:
+        _require(row, row.time, row.event_id, problems)
+    if problems and any(p.is_error for p in problems):
+        return (row.row,), None, tuple(problems)
+    number_items = row.number_items
+    if number_items is None and row.sum_content_items and row.content:
+        number_items = row.content.get("num_items")
+    event = _event(
+        time=row.time,
+        event_id=row.event_id,
+        identifier_list=identifier_list,
+        number_items=number_items,
+        currency=row.currency,
+        value=row.value,
+        conversion_id=row.conversion_id,
+        description=row.description,
+        contents=[row.content] if row.content else None,
+    )
+    return (row.row,), event, tuple(problems) if problems else ()
+
+
+def _require(
+    row: RowValues, time: str | None, event_id: str | None, problems: list[Problem]
+) -> None:
+    """Problems for a missing time or event id, unless a bad value was reported already."""
+    if time is None and not any(p.field == "conversion_time" for p in problems):
+        problems.append(row.missing("conversion_time", "is empty; every conversion needs its time"))
+    if event_id is None and not any(p.field == "event_id" for p in problems):
+        problems.append(row.missing("event_id", "is empty; every conversion needs its event id"))
+
+
+def _event(
+    *,
+    time: str | None,
+    event_id: str | None,
+    identifier_list: list[dict[str, str]],
+    number_items: int | None,
+    currency: str | None,
+    value: Decimal | None,
+    conversion_id: str | None,
+    description: str | None,
+    contents: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The conversion object in the API's field order; absent optional fields are left out."""
     event: dict[str, Any] = {
         "conversion_time": time,
         "event_id": event_id,
         "identifiers": identifier_list,
     }
-    number_items = _sum([r.number_items for r in rows])
-    if number_items is None and first.sum_content_items:
-        number_items = _sum([(r.content or {}).get("num_items") for r in rows])
     if number_items is not None:
-        event["number_items"] = int(number_items)
+        event["number_items"] = number_items
     if currency is not None:
         event["price_currency"] = currency
-    value = _sum([r.value for r in rows])
     if value is not None:
-        event["value"] = amounts.format_amount(Decimal(value))
-    if first.conversion_id is not None:
-        event["conversion_id"] = first.conversion_id
-    description = next((r.description for r in rows if r.description), None)
+        event["value"] = amounts.format_amount(value)
+    if conversion_id is not None:
+        event["conversion_id"] = conversion_id
     if description is not None:
         event["description"] = description
-    contents = [r.content for r in rows if r.content]
     if contents:
         event["contents"] = contents
-    return PreparedEvent(row_numbers, event, tuple(problems))
+    return event
 
 
 def _agree(
-    rows: list[RowValues],
-    name: str,
-    get: Callable[[RowValues], str | None],
-    problems: list[Problem],
+    rows: list[RowValues], name: str, values: list[str | None], problems: list[Problem]
 ) -> str | None:
     """The one value the rows of a conversion share; rows that disagree get a problem."""
-    if len(rows) == 1:
-        return get(rows[0])
     chosen: str | None = None
     chosen_row = 0
-    for row in rows:
-        value = get(row)
+    for row, value in zip(rows, values, strict=True):
         if value is None:
             continue
         if chosen is None:
@@ -297,4 +383,3 @@ def _held_back(rows: list[RowValues], problems: list[Problem]) -> list[Problem]:
 def _sum(values: list[Any]) -> Any:
     present = [v for v in values if v is not None]
     return sum(present[1:], present[0]) if present else None
-

@@ -13,7 +13,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-class ValueProblem(ValueError):
+class ValueProblem(ValueError):  # noqa: N818 - a problem of a value, not a program error
     """Raised by a normalizer when one cell cannot become a valid API value.
 
     The message must make sense after "Column 'X', row N: " and must never quote a raw email

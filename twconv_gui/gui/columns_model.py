@@ -35,10 +35,9 @@ class ColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             values = (column.letter, column.name, column.field or "—", "  ·  ".join(column.samples))
             return values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            if column.source_header != column.name:
-                shown = column.source_header or "(blank)"
-                return f"Header in the file: {shown}"
+        renamed = column.source_header != column.name
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and renamed:
+            return f"Header in the file: {column.source_header or '(blank)'}"
         return None
 
     def headerData(  # noqa: N802

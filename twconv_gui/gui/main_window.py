@@ -99,7 +99,9 @@ class MainWindow(QMainWindow):
         self.columns_view = QTableView()
         self.columns_view.setModel(self.columns_model)
         self.columns_view.verticalHeader().hide()
-        self.columns_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.columns_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )
         self.columns_view.horizontalHeader().setStretchLastSection(True)
 
         top = QHBoxLayout()
@@ -116,7 +118,9 @@ class MainWindow(QMainWindow):
 
     # -- public -------------------------------------------------------------------------------
 
-    def open_file(self, path: str | Path, sheet: str | None = None, header_row: int | None = None) -> None:
+    def open_file(
+        self, path: str | Path, sheet: str | None = None, header_row: int | None = None
+    ) -> None:
         """Read `path` in the background; the window stays responsive and shows the result."""
         if self._worker is not None:
             self._worker.cancel()

@@ -53,7 +53,7 @@ class FunctionWorker(QRunnable):
             self.signals.cancelled.emit()
         except TwconvError as exc:
             self.signals.failed.emit(str(exc))
-        except Exception as exc:  # noqa: BLE001 - the window must survive any failure
+        except Exception as exc:  # the window must survive any failure
             self.signals.failed.emit(
                 f"Unexpected error ({type(exc).__name__}). Please report it with the steps "
                 "that led to it."

@@ -1,0 +1,320 @@
+"""Identifier normalizers: X's hashing rules, golden vectors and the values users paste."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import datetime
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from twconv_gui.core.errors import MappingError
+from twconv_gui.core.identifiers import (
+    PhoneHasher,
+    hash_email,
+    is_sha256_hex,
+    normalize_ip,
+    normalize_twclid,
+    normalize_user_agent,
+)
+from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.reading.table import Cell
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- email ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "digest"),
+    [
+        ("test-email@test.com", "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"),
+        ("test@x.com", "5806dc6b2f04fb728708a8f7b81c14edcd4fba36f77914cf0c9368d9a3a25f76"),
+        (
+            "  Test-Email@Test.com ",
+            "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8",
+        ),
+        ("\u00a0TEST@X.COM\t", "5806dc6b2f04fb728708a8f7b81c14edcd4fba36f77914cf0c9368d9a3a25f76"),
+    ],
+)
+def test_hash_email_golden_vectors(email: str, digest: str) -> None:
+    assert hash_email(email) == digest
+
+
+def test_hash_email_twitter_com_is_the_hash_x_documents_for_x_com() -> None:
+    digest = hash_email("test@twitter.com")
+    assert digest.startswith("d360d510")
+    assert digest.endswith("cced62")
+    assert digest == sha("test@twitter.com")
+
+
+def test_hash_email_keeps_gmail_dots_and_plus_tags() -> None:
+    assert hash_email("First.Last+tag@Gmail.com") == sha("first.last+tag@gmail.com")
+
+
+def test_hash_email_strips_zero_width_characters_around() -> None:
+    assert hash_email("\ufeffa@b.co\u200b") == sha("a@b.co")
+
+
+def test_hash_email_passes_a_sha256_through_lowercased() -> None:
+    digest = sha("a@b.co")
+    assert hash_email(digest.upper()) == digest
+    assert hash_email(f"  {digest} ") == digest
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("jane.doe.acme.com", "no '@'"),
+        ("jane@@acme.com", "more than one '@'"),
+        ("jane@doe@acme.com", "more than one '@'"),
+        ("@acme.com", "nothing before the '@'"),
+        ("jane@", "nothing after the '@'"),
+        ("jane@localhost", "not a domain"),
+        ("jane@acme..com", "not a domain"),
+        ("jane@.acme.com", "not a domain"),
+        ("jane@acme.com.", "not a domain"),
+        ("jane doe@acme.com", "spaces"),
+        ("Jane <jane@acme.com>", "brackets"),
+        ("jane@acme.com;", "semicolons"),
+        ("jane,doe@acme.com", "commas"),
+    ],
+)
+def test_hash_email_refuses_what_is_not_an_address(value: str, reason: str) -> None:
+    with pytest.raises(ValueProblem) as info:
+        hash_email(value)
+    assert info.value.message.startswith("is not an email address")
+    assert reason in info.value.message
+    assert "jane" not in info.value.message
+    assert "acme" not in info.value.message
+
+
+@pytest.mark.parametrize("value", [12, 1.5, True, datetime(2024, 1, 1)])
+def test_hash_email_refuses_cells_that_are_not_text(value: Cell) -> None:
+    with pytest.raises(ValueProblem, match="is not an email address"):
+        hash_email(value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.emails())
+def test_hash_email_is_idempotent_on_its_own_output(email: str) -> None:
+    digest = hash_email(email)
+    assert is_sha256_hex(digest)
+    assert digest == digest.lower()
+    assert hash_email(digest) == digest
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.emails(),
+    st.randoms(use_true_random=False),
+    st.text(" \t\u00a0\u202f", max_size=3),
+    st.text(" \t\n\u00a0", max_size=3),
+)
+def test_hash_email_ignores_case_and_surrounding_white_space(
+    email: str, rnd: random.Random, before: str, after: str
+) -> None:
+    mixed = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in email)
+    assert hash_email(before + mixed + after) == sha(email.lower())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a" * 64, True),
+        ("0123456789abcdefABCDEF" * 2 + "0" * 20, True),
+        ("a" * 63, False),
+        ("a" * 65, False),
+        ("g" + "a" * 63, False),
+        (" " + "a" * 63, False),
+        ("", False),
+    ],
+)
+def test_is_sha256_hex(text: str, expected: bool) -> None:
+    assert is_sha256_hex(text) is expected
+
+
+# -- phone ------------------------------------------------------------------------------------
+
+
+def test_phone_golden_vector_of_x() -> None:
+    assert (
+        PhoneHasher("US").hash("+11234567890")
+        == "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "value", "e164"),
+    [
+        ("US", "(212) 555-0134", "+12125550134"),
+        ("US", "212.555.0134", "+12125550134"),
+        ("US", "212-555-0134 ext. 42", "+12125550134"),
+        ("US", "+1 (212) 555-0134 x42", "+12125550134"),
+        ("US", "tel:+1-212-555-0134", "+12125550134"),
+        ("US", "TEL: +1 212 555 0134", "+12125550134"),
+        ("US", "001 212 555 0134", "+12125550134"),
+        ("US", "0049 30 1234567", "+49301234567"),
+        ("US", "011 49 30 1234567", "+49301234567"),
+        ("DE", "030 1234567", "+49301234567"),
+        ("DE", "0049 30 1234567", "+49301234567"),
+        ("DE", "+49 (0)30 1234567", "+49301234567"),
+        ("GB", "020 7946 0958", "+442079460958"),
+        ("AU", "0011 44 20 7946 0958", "+442079460958"),
+        ("FR", "01 23 45 67 89", "+33123456789"),
+        ("IT", "06 1234 5678", "+390612345678"),
+        ("US", 12125550134.0, "+12125550134"),
+        ("US", 2125550134, "+12125550134"),
+        ("DE", 4930123456, "+4930123456"),
+        ("", "+49 30 1234567", "+49301234567"),
+    ],
+)
+def test_phone_e164_and_hash_with_plus(region: str, value: Cell, e164: str) -> None:
+    hasher = PhoneHasher(region)
+    assert hasher.e164(value) == e164
+    assert hasher.hash(value) == sha(e164)
+
+
+def test_phone_hash_is_not_the_meta_rule_without_plus() -> None:
+    digest = PhoneHasher("US").hash("(212) 555-0134")
+    assert digest == sha("+12125550134")
+    assert digest != sha("12125550134")
+
+
+def test_phone_hash_passes_a_sha256_through_lowercased() -> None:
+    digest = sha("+12125550134")
+    hasher = PhoneHasher("US")
+    assert hasher.hash(digest.upper()) == digest
+    assert hasher.hash("00" + digest[2:]) == "00" + digest[2:]  # not read as "00" prefix
+    assert hasher.e164(f" {digest} ") == digest
+
+
+@pytest.mark.parametrize(
+    ("region", "value", "reason"),
+    [
+        ("US", "555-0134", "its area code is missing"),
+        ("US", "12", "too short"),
+        ("US", "+1 212 555 0134 0000 1111", "too long"),
+        ("GB", "+44 20", "too short"),
+        ("US", "call me", "does not look like a phone number"),
+        ("", "030 1234567", "no country code"),
+        ("US", "+999 1234567", "country code does not exist"),
+    ],
+)
+def test_phone_refusals_say_why_without_the_number(region: str, value: str, reason: str) -> None:
+    with pytest.raises(ValueProblem) as info:
+        PhoneHasher(region).hash(value)
+    message = info.value.message
+    assert message.startswith("is not a phone number that can be dialled: ")
+    assert reason in message
+    assert not any(part in message for part in ("555", "0134", "1234567"))
+
+
+@pytest.mark.parametrize("value", [True, 12125550134.5, -5.0, datetime(2024, 1, 1)])
+def test_phone_refuses_cells_that_cannot_be_numbers(value: Cell) -> None:
+    with pytest.raises(ValueProblem, match="is not a phone number"):
+        PhoneHasher("US").hash(value)
+
+
+def test_phone_unknown_region_is_a_mapping_error() -> None:
+    with pytest.raises(MappingError, match="'XX' is not a phone region"):
+        PhoneHasher("XX")
+    assert PhoneHasher(" de ").region == "DE"
+
+
+_REGIONS = sorted(
+    r for r in phonenumbers.SUPPORTED_REGIONS if phonenumbers.example_number(r) is not None
+)
+
+
+def test_phone_example_numbers_of_every_region_in_all_notations() -> None:
+    assert len(_REGIONS) > 200
+    us = PhoneHasher("US")
+    for region in _REGIONS:
+        number = phonenumbers.example_number(region)
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        intl = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        hasher = PhoneHasher(region)
+        assert hasher.hash(e164) == sha(e164), region
+        assert hasher.e164(national) == e164, region
+        assert us.e164("00" + intl[1:]) == e164, region
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(_REGIONS), st.sampled_from(["US", "DE", "GB", "IN", "BR", "JP", ""]))
+def test_phone_hash_of_e164_is_sha256_of_it_whatever_the_region(region: str, default: str) -> None:
+    number = phonenumbers.example_number(region)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    assert PhoneHasher(default).hash(e164) == sha(e164)
+
+
+# -- click id, IP, user agent -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("26ngkp9bq2bx6bsbpwoq6rhj9z", "26ngkp9bq2bx6bsbpwoq6rhj9z"),
+        ("  abc123 ", "abc123"),
+        ("https://shop.example/p?utm_source=x&twclid=2-abc123", "2-abc123"),
+        ("https://shop.example/p?twclid=abc%2D1&x=1#top", "abc-1"),
+        ("shop.example/landing?TWCLID=abc", "abc"),
+        ("www.shop.example/?twclid=abc", "abc"),
+        ("?twclid=abc", "abc"),
+        ("twclid=abc&utm_medium=paid", "abc"),
+        ("https://shop.example/#/cart?twclid=abc", "abc"),
+        (12345, "12345"),
+    ],
+)
+def test_normalize_twclid(value: Cell, expected: str) -> None:
+    assert normalize_twclid(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("https://shop.example/p?utm_source=x", "without a twclid parameter"),
+        ("https://shop.example/p?twclid=", "empty twclid"),
+        ("abc 123", "contains spaces"),
+        (1.5, "is not a click id"),
+        (True, "is not a click id"),
+    ],
+)
+def test_normalize_twclid_refusals(value: Cell, message: str) -> None:
+    with pytest.raises(ValueProblem, match=message):
+        normalize_twclid(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        (" 203.0.113.7\u00a0", "203.0.113.7"),
+        ("2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+        ("[2001:db8::1]", "2001:db8::1"),
+    ],
+)
+def test_normalize_ip(value: str, expected: str) -> None:
+    assert normalize_ip(value) == expected
+
+
+@pytest.mark.parametrize("value", ["203.0.113", "256.1.1.1", "01.2.3.4", "example.com", 3405803783])
+def test_normalize_ip_refusals(value: Cell) -> None:
+    with pytest.raises(ValueProblem, match="is not an IP address"):
+        normalize_ip(value)
+
+
+def test_normalize_user_agent() -> None:
+    ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+    assert normalize_user_agent(f"  {ua}\n") == ua
+    with pytest.raises(ValueProblem, match="control characters"):
+        normalize_user_agent("Mozilla/5.0\tChrome")
+    with pytest.raises(ValueProblem, match="is not a user agent"):
+        normalize_user_agent(5)
