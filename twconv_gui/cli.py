@@ -186,7 +186,7 @@ def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -
             itertools.islice(sorted(summary.problems, key=lambda p: p.row), PROBLEMS_SHOWN)
         )
         rows = [(p.row, p.severity.value, p.column or p.field, p.message) for p in shown]
-        out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows, 90) + "\n")
+        out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows) + "\n")
         rest = len(summary.problems) - len(shown)
         if rest > 0:
             hint = " (see the report)" if reports else " (use --report-dir for all of them)"

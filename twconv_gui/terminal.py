@@ -56,8 +56,12 @@ class ProgressBar:
 def format_table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60
 ) -> str:
-    """Left-aligned columns separated by two spaces; long cells are cut with an ellipsis."""
-    cells = [[_cut(str(c), max_width) for c in row] for row in rows]
+    """Left-aligned columns separated by two spaces; long cells are cut with an ellipsis,
+    except in the last column (reasons, samples), which the terminal may wrap."""
+    last = len(headers) - 1
+    cells = [
+        [_cut(str(c), max_width if i < last else 10_000) for i, c in enumerate(row)] for row in rows
+    ]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row):

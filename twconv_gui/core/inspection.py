@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from twconv_gui.core.fields import CONTENT_FIELDS
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.masking import mask_cell
 from twconv_gui.core.reading.opening import open_table
@@ -16,6 +17,7 @@ from twconv_gui.core.reading.table import Cell, Table
 from twconv_gui.core.suggest import MappingSuggestion, suggest_mapping
 
 SAMPLE_ROWS = 300
+PERSONAL_FIELDS = frozenset({"email", "phone"})
 SAMPLES_SHOWN = 3
 KIND_LABELS = {
     "csv": "delimited text",
@@ -98,7 +100,7 @@ def inspect_file(
             letter=get_column_letter(i + 1),
             name=name,
             source_header=table.source_headers[i],
-            samples=_samples(sample, i),
+            samples=_samples(sample, i, personal=field_of.get(name) in PERSONAL_FIELDS),
             field=field_of.get(name),
         )
         for i, name in enumerate(table.columns)
@@ -107,16 +109,29 @@ def inspect_file(
         columns=dict(suggestion.columns),
         sheet=table.sheet if (sheet is not None or len(table.sheets) > 1) else None,
         header_row=header_row,
+        group_by_conversion_id=_looks_like_line_items(table, sample, suggestion),
     )
     return Inspection(table, columns, suggestion, profile, sample)
 
 
-def _samples(rows: tuple[tuple[Cell, ...], ...], index: int) -> tuple[str, ...]:
+def _samples(rows: tuple[tuple[Cell, ...], ...], index: int, *, personal: bool) -> tuple[str, ...]:
     seen: list[str] = []
     for cells in rows:
-        text = mask_cell(cells[index])
+        text = mask_cell(cells[index], personal=personal)
         if text.strip() and text not in seen:
             seen.append(text)
             if len(seen) == SAMPLES_SHOWN:
                 break
     return tuple(seen)
+
+
+def _looks_like_line_items(
+    table: Table, sample: tuple[tuple[Cell, ...], ...], suggestion: MappingSuggestion
+) -> bool:
+    """One row per product: product columns are mapped and order ids repeat in the sample."""
+    order_column = suggestion.columns.get("conversion_id")
+    if order_column is None or not any(f in suggestion.columns for f in CONTENT_FIELDS):
+        return False
+    index = table.column_index(order_column)
+    ids = [cells[index] for cells in sample if cells[index] not in (None, "")]
+    return len(set(map(str, ids))) < len(ids)

@@ -9,11 +9,17 @@ from twconv_gui.core.reading.table import Cell
 
 _EMAIL = re.compile(r"^\s*([^@\s]+)@([^@\s]+)\s*$")
 _PHONE_CHARS = re.compile(r"^[\s\d+().\-/]{7,}$")
+_SHA256_HEX = re.compile(r"^\s*[0-9a-fA-F]{64}\s*$")
 _DATE_LIKE = re.compile(r"^\s*\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}(\s|$|T)")
 
 
-def mask_cell(cell: Cell) -> str:
-    """A cell as text, with emails and phone-like values masked (`j•••@example.com`, `•••••34`)."""
+def mask_cell(cell: Cell, *, personal: bool = False) -> str:
+    """A cell as text, with emails and phone-like text masked (`j•••@example.com`, `•••••34`).
+
+    Numbers are shown as they are (ids, amounts) unless `personal` says the column holds
+    emails or phone numbers, in which case every value is masked. SHA-256 hashes are shown
+    shortened: they are what gets sent anyway.
+    """
     if cell is None:
         return ""
     if isinstance(cell, datetime | date | time):
@@ -22,15 +28,21 @@ def mask_cell(cell: Cell) -> str:
         text = str(int(cell))
     else:
         text = str(cell)
+    if _SHA256_HEX.match(text):
+        return text[:12] + "…"  # already hashed: nothing personal to hide
     match = _EMAIL.match(text)
     if match:
         local, domain = match.groups()
         return f"{local[0]}•••@{domain}"
-    if (
-        _PHONE_CHARS.match(text)
-        and not _DATE_LIKE.match(text)
-        and sum(c.isdigit() for c in text) >= 7
-    ):
+    looks_like_phone = (
+        isinstance(cell, str)
+        and _PHONE_CHARS.match(text) is not None
+        and _DATE_LIKE.match(text) is None
+        and not text.strip().isdigit()
+    )
+    if (personal or looks_like_phone) and sum(c.isdigit() for c in text) >= 7:
         digits = [c for c in text if c.isdigit()]
         return "•" * (len(digits) - 2) + "".join(digits[-2:])
+    if personal and text:
+        return text[0] + "•••"  # not an email or phone, but in a column of them
     return text
