@@ -52,7 +52,9 @@ def test_check_reports_rejected_rows_and_exits_1(sample, tmp_path, capsys):
     assert code == 1
     assert "40 rows read" in out
     assert "rejected: 3 rows" in out
-    assert "next tuesday" not in out or "is not a date" in out
+    [line_19] = [line for line in out.splitlines() if line.startswith("19 ")]
+    assert "Order Date" in line_19
+    assert "is not a date/time" in line_19
     assert (tmp_path / "r" / "rejected-rows.csv").exists()
     assert (tmp_path / "r" / "rejected-rows.xlsx").exists()
     assert "not-an-email" not in out  # raw values never echoed
@@ -99,3 +101,22 @@ def test_prepare_writes_the_events_in_file_order(sample, tmp_path, capsys):
     assert all(e["event_id"] == "o87ne" for e in events)
     assert "@" not in out_file.read_text()  # only hashes leave the machine
     assert "37 events written" in capsys.readouterr().err
+
+
+def test_inspect_sheet_by_number_or_by_a_name_made_of_digits(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "2"
+    book.active.append(["Email", "Date"])
+    book.active.append(["a@b.co", "2024-01-02"])
+    second = book.create_sheet("Orders")
+    second.append(["Order ID", "Total"])
+    second.append(["A1", 5])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    assert main(["inspect", str(path), "--sheet", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sheet"] == "2"  # the sheet named "2"
+    assert main(["inspect", str(path), "--sheet", "Orders", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [c["name"] for c in data["columns"]] == ["Order ID", "Total"]

@@ -15,7 +15,7 @@ from twconv_gui.core.errors import Cancelled, TwconvError
 from twconv_gui.core.inspection import inspect_file
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.prepare import Preparation, PrepareSummary
-from twconv_gui.core.reading.opening import open_table
+from twconv_gui.core.reading.opening import list_sheets, open_table
 from twconv_gui.core.reports import write_rejected_rows
 from twconv_gui.terminal import ProgressBar, format_table
 
@@ -84,8 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
     sheet: str | int | None = args.sheet
-    if sheet is not None and sheet.isdigit():
-        sheet = int(sheet)
+    if sheet is not None and sheet.isdigit() and sheet not in list_sheets(args.file):
+        sheet = int(sheet)  # "2" is the second sheet, unless a sheet is named "2"
     report = inspect_file(args.file, sheet=sheet, header_row=args.header_row)
     if args.write_mapping:
         report.profile.save(args.write_mapping)

@@ -53,3 +53,15 @@ def test_columns_model_passes_the_model_tester(window, qtbot, qtmodeltester):
     qtmodeltester.check(window.columns_model)
     qtmodeltester.check(ColumnsModel())
     assert window.columns_model.headerData(1, Qt.Orientation.Horizontal) == "Column"
+
+
+def test_suggestion_reason_is_the_tooltip_and_text_details_show(window, qtbot):
+    with qtbot.waitSignal(window.file_loaded, timeout=10_000):
+        window.open_file(str(SAMPLE))
+    model = window.columns_model
+    tips = {
+        model.index(r, 1).data(): model.index(r, 2).data(Qt.ItemDataRole.ToolTipRole)
+        for r in range(model.rowCount())
+    }
+    assert 'header "Customer Email"' in tips["Customer Email"]
+    assert window.text_label.text() == "utf-8, comma-separated"

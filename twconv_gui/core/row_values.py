@@ -243,7 +243,7 @@ class RowReader:
         for name, converted in self.constants:
             kind, key = _target(name)
             for item in values:
-                _store(item, kind, name, key, converted)
+                _store(item, kind, key, converted)
         for name, position, convert, kind, key in self.plan:
             column = columns[name]
             for item, (row, cells) in zip(values, chunk, strict=True):
@@ -259,12 +259,7 @@ class RowReader:
                     else:
                         item.problems.append(problem)
                     continue
-                if kind == _ATTRIBUTE:
-                    setattr(item, key, converted)
-                elif kind == _IDENTIFIER:
-                    item.identifiers[name] = converted
-                else:
-                    _store_content(item, key, converted)
+                _store(item, kind, key, converted)
         if self.infer_currency and self.value_index is not None:
             position = self.value_index
             for item, (_, cells) in zip(values, chunk, strict=True):
@@ -279,27 +274,23 @@ _ATTRIBUTE, _IDENTIFIER, _CONTENT = 0, 1, 2
 def _target(name: str) -> tuple[int, str]:
     """Where a field's converted value goes: (kind, attribute or content key)."""
     if name in IDENTIFIER_KEYS:
-        return _IDENTIFIER, name
+        return _IDENTIFIER, name  # identifiers are keyed by field; IDENTIFIER_KEYS maps to API
     if name in CONTENT_KEYS:
         return _CONTENT, CONTENT_KEYS[name]
     return _ATTRIBUTE, ATTRIBUTES[name]
 
 
-def _store_content(values: RowValues, key: str, converted: Any) -> None:
-    if values.content is None:
-        values.content = {}
-    if key == "content_price":
-        converted = amounts.format_amount(converted)
-    values.content[key] = converted
-
-
-def _store(values: RowValues, kind: int, name: str, key: str, converted: Any) -> None:
+def _store(values: RowValues, kind: int, key: str, converted: Any) -> None:
     if kind == _ATTRIBUTE:
         setattr(values, key, converted)
     elif kind == _IDENTIFIER:
-        values.identifiers[name] = converted
+        values.identifiers[key] = converted
     else:
-        _store_content(values, key, converted)
+        if values.content is None:
+            values.content = {}
+        if key == "content_price":
+            converted = amounts.format_amount(converted)
+        values.content[key] = converted
 
 
 def _no_time(cell: Cell) -> str:

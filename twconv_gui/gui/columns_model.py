@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from twconv_gui.core.inspection import ColumnInfo
+from twconv_gui.core.suggest import ColumnSuggestion
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("", "Column", "Suggested field", "Sample values")
@@ -16,10 +17,14 @@ class ColumnsModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._columns: tuple[ColumnInfo, ...] = ()
+        self._reasons: dict[str, str] = {}
 
-    def set_columns(self, columns: tuple[ColumnInfo, ...]) -> None:
+    def set_columns(
+        self, columns: tuple[ColumnInfo, ...], reasons: tuple[ColumnSuggestion, ...] = ()
+    ) -> None:
         self.beginResetModel()
         self._columns = columns
+        self._reasons = {r.column: r.reason for r in reasons}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -35,6 +40,8 @@ class ColumnsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             values = (column.letter, column.name, column.field or "—", "  ·  ".join(column.samples))
             return values[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
+            return self._reasons.get(column.name)
         renamed = column.source_header != column.name
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and renamed:
             return f"Header in the file: {column.source_header or '(blank)'}"

@@ -90,10 +90,16 @@ class MainWindow(QMainWindow):
         self.header_spin.setSpecialValueText("detect")
         self.header_spin.setEnabled(False)
         self.header_spin.editingFinished.connect(self._reload)
+        self.sheet_combo.setMinimumContentsLength(24)
+        self.header_spin.setMaximumWidth(120)
+        self.text_label = QLabel()
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("File:", self.file_label)
         form.addRow("Sheet:", self.sheet_combo)
+        form.addRow("Text:", self.text_label)
         form.addRow("Header row:", self.header_spin)
+        self._form = form
 
         self.columns_model = ColumnsModel()
         self.columns_view = QTableView()
@@ -162,9 +168,13 @@ class MainWindow(QMainWindow):
         self.sheet_combo.setEnabled(len(table.sheets) > 1)
         if table.sheet:
             self.sheet_combo.setCurrentText(table.sheet)
+        self._form.setRowVisible(self.sheet_combo, bool(table.sheets))
+        self._form.setRowVisible(self.text_label, table.encoding is not None)
+        if table.encoding:
+            self.text_label.setText(f"{table.encoding}, {inspection.delimiter_label}-separated")
         self.header_spin.setEnabled(True)
         self.header_spin.setValue(table.header_row)
-        self.columns_model.set_columns(inspection.columns)
+        self.columns_model.set_columns(inspection.columns, inspection.suggestion.details)
         self.columns_view.resizeColumnsToContents()
         mapped = len(inspection.suggestion.columns)
         self.statusBar().showMessage(
