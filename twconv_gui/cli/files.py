@@ -1,4 +1,4 @@
-"""The `twconv` command: the same engine as the desktop app, for terminals and automation."""
+"""`twconv inspect`, `check` and `prepare`: look at an export, validate it, write its events."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from twconv_gui import __version__
-from twconv_gui.core.errors import Cancelled, TwconvError
+from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.inspection import inspect_file
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.prepare import Preparation, PrepareSummary
@@ -19,27 +17,24 @@ from twconv_gui.core.reading.opening import list_sheets, open_table
 from twconv_gui.core.reports import write_rejected_rows
 from twconv_gui.terminal import ProgressBar, format_table
 
-EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED = 0, 1
 PROBLEMS_SHOWN = 30
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="twconv",
-        description="Turn spreadsheet exports into X Ads offline conversions.",
-    )
-    parser.add_argument("--version", action="version", version=f"twconv {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     inspect = commands.add_parser(
         "inspect", help="show sheets, header, columns and a suggested mapping"
     )
     inspect.add_argument("file", type=Path, help="the Excel or CSV export")
-    _add_sheet_options(inspect)
+    inspect.add_argument("--sheet", metavar="S", help="sheet name or 1-based number")
+    inspect.add_argument(
+        "--header-row", type=int, metavar="N", help="1-based row holding the column names"
+    )
     inspect.add_argument("--json", action="store_true", help="print JSON instead of text")
     inspect.add_argument(
         "--write-mapping", type=Path, metavar="M.json", help="save the suggested mapping profile"
     )
+    inspect.set_defaults(run=run_inspect)
 
     check = commands.add_parser("check", help="validate every row against a mapping")
     check.add_argument("file", type=Path)
@@ -48,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report-dir", type=Path, metavar="D", help="write rejected-rows.csv/.xlsx here"
     )
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    check.set_defaults(run=run_check)
 
     prepare = commands.add_parser(
         "prepare", help="write the exact conversion objects that would be sent (JSON Lines)"
@@ -56,30 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument("--mapping", type=Path, required=True, metavar="M.json")
     prepare.add_argument("--out", type=Path, required=True, metavar="events.jsonl")
     prepare.add_argument("--report-dir", type=Path, metavar="D")
-    return parser
-
-
-def _add_sheet_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sheet", metavar="S", help="sheet name or 1-based number")
-    parser.add_argument(
-        "--header-row", type=int, metavar="N", help="1-based row holding the column names"
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        if args.command == "inspect":
-            return run_inspect(args, sys.stdout)
-        if args.command == "check":
-            return run_check(args, sys.stdout)
-        return run_prepare(args, sys.stdout)
-    except TwconvError as exc:
-        print(f"twconv: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except (Cancelled, KeyboardInterrupt):
-        print("twconv: stopped.", file=sys.stderr)
-        return 130
+    prepare.set_defaults(run=run_prepare)
 
 
 def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
@@ -215,7 +188,3 @@ def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any
         ],
         "reports": [str(p) for p in reports],
     }
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

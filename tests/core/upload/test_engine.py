@@ -1,0 +1,164 @@
+"""The upload engine against the Sandbox on 127.0.0.1: what a user would see happen."""
+
+import hashlib
+import math
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from twconv_gui.core.upload.journal import BatchStatus, JobStatus
+from twconv_gui.core.upload.model import Phase, UploadRefused
+
+
+def ids(sandbox):
+    return Counter(c["conversion_id"] for c in sandbox.accepted_conversions())
+
+
+def test_every_event_acknowledged_with_a_debug_id_per_batch(export, uploader, sandbox, journal):
+    upload = uploader(export(1200), workers=3)
+    progress = list(upload.run())
+    summary = upload.summary
+    assert progress[-1].phase is Phase.FINISHED
+    shown = [b.number for p in progress for b in p.finished_batches]
+    assert sorted(shown) == list(range(1, 13))  # the live table sees each batch exactly once
+    assert (summary.events_total, summary.events_acknowledged, summary.exit_code) == (1200, 1200, 0)
+    assert ids(sandbox) == Counter({f"O-{i}": 1 for i in range(1200)})
+    batches = journal.batches(summary.job.id)
+    assert [b.number for b in batches] == list(range(1, 13))
+    assert all(b.status is BatchStatus.ACKNOWLEDGED for b in batches)
+    sent_debug_ids = {a.debug_id for a in sandbox.accepted}
+    assert {d for b in batches for d in b.debug_ids} == sent_debug_ids
+    assert summary.job.status is JobStatus.COMPLETED
+    report = next(p for p in summary.reports if p.name == "batches.csv").read_text("utf-8-sig")
+    assert all(debug_id in report for debug_id in sent_debug_ids)
+    # The very events prepare would write are what reached the server, hashed.
+    [first] = [c for c in sandbox.accepted_conversions() if c["conversion_id"] == "O-0"]
+    assert first["identifiers"] == [
+        {"hashed_email": hashlib.sha256(b"customer0@example.com").hexdigest()}
+    ]
+
+
+def test_wrong_secret_stops_the_job_after_the_first_answers(export, uploader, sandbox):
+    upload = uploader(export(1000), consumer_secret="wrong-secret", workers=2)
+    list(upload.run())
+    summary = upload.summary
+    assert summary.exit_code == 2
+    assert "refused the credentials" in summary.stopped
+    assert "401" in summary.stopped
+    assert sandbox.requests_seen <= 2  # one per worker at most, never one per batch
+    assert summary.job.status is JobStatus.FAILED
+    assert "wrong-secret" not in summary.stopped
+
+
+def test_server_errors_and_dropped_connections_are_retried(export, uploader, sandbox):
+    sandbox.faults.server_error(503, count=1)
+    sandbox.faults.server_error(503, count=1, html=True)
+    sandbox.faults.drop(count=1)  # then the fourth attempt goes through
+    upload = uploader(export(300), workers=1)
+    list(upload.run())
+    assert upload.summary.events_acknowledged == 300
+    assert ids(sandbox) == Counter({f"O-{i}": 1 for i in range(300)})
+
+
+def test_retries_run_out_then_the_batch_is_failed_and_others_go_on(export, uploader, sandbox):
+    sandbox.faults.server_error(500, count=4)  # all four attempts of the first batch
+    upload = uploader(export(300), workers=1)
+    list(upload.run())
+    summary = upload.summary
+    assert (summary.events_acknowledged, summary.events_failed) == (200, 100)
+    assert summary.exit_code == 1
+    assert summary.job.status is JobStatus.PARTIAL
+    [failed] = [b for b in upload.journal.batches(summary.job.id) if b.status is BatchStatus.FAILED]
+    assert failed.number == 1
+    assert "500" in failed.error
+
+
+def test_rate_limit_holds_every_worker_until_the_reset(export, uploader, sandbox):
+    sandbox.faults.rate_limit(count=1, reset_in=1.5)
+    started = time.time()
+    upload = uploader(export(400), workers=3)
+    list(upload.run())
+    assert upload.summary.events_acknowledged == 400
+    reset_at = started + 1.5
+    # Only the requests already in flight with the one that got the 429 went through before
+    # X's reset time; everything sent after the 429 waited for the reset.
+    accepted_at = sorted(a.received_at for a in sandbox.accepted)
+    assert len(accepted_at) == 4
+    assert sum(1 for t in accepted_at if t < reset_at) <= 2
+    assert accepted_at[-1] >= reset_at
+
+
+def test_one_bad_event_is_pinned_by_bisection_and_the_rest_delivered(export, uploader, sandbox):
+    sandbox.faults.reject("O-137")
+    upload = uploader(export(300), workers=1)
+    list(upload.run())
+    summary = upload.summary
+    assert (summary.events_acknowledged, summary.events_rejected) == (299, 1)
+    assert "O-137" not in ids(sandbox)
+    [rejected] = upload.journal.rejected(summary.job.id)
+    assert rejected.rows == "139"  # spreadsheet row of O-137 (header is row 1)
+    assert rejected.code == "INVALID_PARAMETER"
+    batch = upload.journal.batches(summary.job.id)[1]
+    assert batch.status is BatchStatus.PARTIAL
+    # 300 events, batches of 100: 3 requests plus the bisection's, bounded by 2·log2(100).
+    assert sandbox.requests_seen <= 3 + 2 * math.ceil(math.log2(100))
+    report = next(p for p in summary.reports if p.name == "rejected-rows.csv")
+    assert "INVALID_PARAMETER" in report.read_text("utf-8-sig")
+
+
+def test_same_file_again_is_refused_unless_forced(export, uploader, sandbox):
+    path = export(150)
+    list(uploader(path).run())
+    with pytest.raises(UploadRefused, match=r"already uploaded.*--force"):
+        list(uploader(path).run())
+    forced = uploader(path, force=True)
+    list(forced.run())
+    assert forced.summary.events_acknowledged == 150
+    assert ids(sandbox)["O-0"] == 2
+
+
+def test_cancel_then_resume_sends_only_what_was_not_acknowledged(export, uploader, sandbox):
+    path = export(1000)
+    sandbox.faults.slow(0.05, count=None)
+    first = uploader(path, workers=2)
+    for progress in first.run():
+        if progress.batches_done >= 3:
+            first.cancel.set()
+    assert first.summary.cancelled
+    assert first.summary.exit_code == 130
+    assert first.summary.job.status is JobStatus.CANCELLED
+    acknowledged_first = set(ids(sandbox))
+    assert 0 < len(acknowledged_first) < 1000
+    with pytest.raises(UploadRefused, match="--resume"):
+        list(uploader(path).run())
+    sandbox.faults.clear()
+    second = uploader(path, workers=2, resume=True)
+    list(second.run())
+    assert second.summary.batches_skipped >= 3
+    assert second.summary.events_acknowledged == 1000
+    counts = ids(sandbox)
+    assert set(counts) == {f"O-{i}" for i in range(1000)}
+    assert all(n == 1 for n in counts.values())  # no acknowledged batch was sent again
+
+
+def test_pause_holds_requests_until_resumed(export, uploader, sandbox):
+    upload = uploader(export(500), workers=2)
+    upload.running.clear()
+    threading.Timer(0.6, upload.running.set).start()
+    started = time.time()
+    list(upload.run())
+    assert upload.summary.events_acknowledged == 500
+    assert min(a.received_at for a in sandbox.accepted) >= started + 0.5
+
+
+def test_dry_run_sends_nothing_and_reports_the_plan(export, uploader, sandbox, tmp_path):
+    upload = uploader(export(250, bad_rows={3}), dry_run=True, report_dir=tmp_path / "r")
+    list(upload.run())
+    summary = upload.summary
+    assert sandbox.requests_seen == 0
+    assert (summary.events_total, summary.batches_total, summary.rows_rejected) == (249, 3, 1)
+    assert summary.exit_code == 1
+    assert (tmp_path / "r" / "batches.xlsx").exists()
+    assert "not-an-email" not in (tmp_path / "r" / "rejected-rows.csv").read_text("utf-8-sig")

@@ -1,0 +1,190 @@
+"""`twconv upload` and `history` as a user or a script runs them, against the Sandbox."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from twconv_gui.cli import main
+from twconv_gui.core import paths
+from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.core.upload.journal import BatchStatus, JobStatus, Journal, expand_rows
+
+EMAILS = [f"person{i}@example.com" for i in range(600)]
+
+
+@pytest.fixture
+def demo_env(monkeypatch):
+    monkeypatch.setenv("TWCONV_CONSUMER_KEY", DEMO.consumer_key)
+    monkeypatch.setenv("TWCONV_CONSUMER_SECRET", DEMO.consumer_secret)
+    monkeypatch.setenv("TWCONV_ACCESS_TOKEN", DEMO.access_token)
+    monkeypatch.setenv("TWCONV_ACCESS_TOKEN_SECRET", DEMO.access_token_secret)
+
+
+@pytest.fixture
+def sandbox():
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def files(tmp_path):
+    export = tmp_path / "crm_export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Deal ID", "Closed", "E-mail", "Phone"])
+        for i, email in enumerate(EMAILS):
+            phone = f"(212) 555-{i:04d}" if i % 2 else ""
+            writer.writerow([f"D{i}", f"2026-11-{1 + i % 27:02d} 09:{i % 60:02d}", email, phone])
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "columns": {
+                    "conversion_id": "Deal ID",
+                    "conversion_time": "Closed",
+                    "email": "E-mail",
+                    "phone": "Phone",
+                },
+                "constants": {"event_id": DEMO.events[0].id},
+                "timezone": "America/New_York",
+            }
+        )
+    )
+    return export, mapping
+
+
+def upload_args(files, sandbox, *extra):
+    export, mapping = files
+    return [
+        "upload", str(export), "--mapping", str(mapping), "--pixel-id", DEMO.pixel_id,
+        "--api-base", sandbox.base_url, "--batch-size", "100", *extra,
+    ]  # fmt: skip
+
+
+def test_upload_prints_one_line_per_batch_with_its_debug_id(demo_env, files, sandbox, capsys):
+    assert main(upload_args(files, sandbox)) == 0
+    out = capsys.readouterr().out
+    debug_ids = [a.debug_id for a in sandbox.accepted]
+    assert len(debug_ids) == 6
+    for debug_id in debug_ids:
+        [line] = [line for line in out.splitlines() if debug_id in line]
+        assert line.startswith("batch ")
+        assert "acknowledged" in line
+    assert "Acknowledged: 600 of 600 conversions in 6 batches" in out
+
+
+def test_upload_json_summary_and_history(demo_env, files, sandbox, capsys):
+    assert main([*upload_args(files, sandbox), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["events_acknowledged"], summary["status"], summary["exit_code"]) == (
+        600,
+        "completed",
+        0,
+    )
+    assert main(["history", "--json"]) == 0
+    [job] = json.loads(capsys.readouterr().out)
+    assert (job["file"], job["status"], job["events_acknowledged"]) == (
+        "crm_export.csv",
+        "completed",
+        600,
+    )
+    assert main(["history"]) == 0
+    assert "crm_export.csv" in capsys.readouterr().out
+
+
+def test_second_upload_refused_with_exit_2(demo_env, files, sandbox, capsys):
+    assert main(upload_args(files, sandbox)) == 0
+    capsys.readouterr()
+    assert main(upload_args(files, sandbox)) == 2
+    assert "--force" in capsys.readouterr().err
+    assert len(sandbox.accepted) == 6
+
+
+def test_missing_credentials_is_a_clear_usage_error(files, sandbox, capsys):
+    assert main(upload_args(files, sandbox)) == 2
+    err = capsys.readouterr().err
+    assert "TWCONV_CONSUMER_KEY" in err
+    assert sandbox.requests_seen == 0
+
+
+def test_wrong_credentials_exit_2_with_what_to_check(demo_env, files, sandbox, capsys, monkeypatch):
+    monkeypatch.setenv("TWCONV_CONSUMER_SECRET", "not-the-secret-at-all")
+    assert main(upload_args(files, sandbox)) == 2
+    captured = capsys.readouterr()
+    assert "refused the credentials" in captured.out
+    assert "not-the-secret-at-all" not in captured.out + captured.err
+
+
+def test_no_raw_identifier_or_secret_in_reports_logs_or_journal(
+    demo_env, files, sandbox, capsys, private_data_dir
+):
+    sandbox.faults.reject("D7")
+    sandbox.faults.server_error(503, count=1)
+    assert main(upload_args(files, sandbox)) == 1
+    written = [p for p in private_data_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "twconv.log" for p in written)
+    assert any(p.suffix == ".xlsx" for p in written)
+    blobs = b"".join(p.read_bytes() for p in written)
+    for secret in (DEMO.consumer_secret, DEMO.access_token_secret):
+        assert secret.encode() not in blobs
+    for email in EMAILS[:50]:
+        assert email.encode() not in blobs
+    assert b"555-0001" not in blobs
+    [rejected] = [p for p in written if p.name == "rejected-rows.csv"]
+    lines = rejected.read_text("utf-8-sig").splitlines()
+    assert lines[1].startswith("9,error,")  # D7 sits on spreadsheet row 9
+    assert "INVALID_PARAMETER" in lines[1]
+
+
+def test_kill_9_mid_upload_then_resume_sends_each_batch_once(demo_env, files, sandbox, capsys):
+    sandbox.faults.slow(0.15, count=None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        with Journal(paths.journal_path()) as journal:
+            while time.monotonic() < deadline:
+                jobs = journal.jobs()
+                if jobs and len(journal.acknowledged(jobs[0].id)) >= 2:
+                    break
+                time.sleep(0.05)
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(10)
+            [job] = journal.jobs()
+            assert job.status is JobStatus.RUNNING  # what a crash leaves behind
+            batches = journal.batches(job.id)
+            acknowledged = [b for b in batches if b.status is BatchStatus.ACKNOWLEDGED]
+            in_flight = [b for b in batches if b.status is BatchStatus.IN_FLIGHT]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert 2 <= len(acknowledged) < 6
+    sandbox.faults.clear()
+    assert main([*upload_args(files, sandbox), "--workers", "2", "--resume"]) == 0
+    counts = Counter(c["conversion_id"] for c in sandbox.accepted_conversions())
+    assert set(counts) == {f"D{i}" for i in range(600)}
+    # Only a batch that was in flight at the kill may have reached X twice.
+    maybe_twice = {f"D{row - 2}" for b in in_flight for row in expand_rows(b.rows)}
+    assert {i for i, n in counts.items() if n > 1} <= maybe_twice
+    once = {f"D{row - 2}" for b in acknowledged for row in expand_rows(b.rows)}
+    assert all(counts[i] == 1 for i in once)
+    assert "acknowledged by the earlier run" in capsys.readouterr().out
+
+
+def test_dry_run_needs_no_credentials_and_sends_nothing(files, sandbox, capsys, tmp_path):
+    code = main([*upload_args(files, sandbox), "--dry-run", "--report-dir", str(tmp_path / "r")])
+    assert code == 0
+    assert sandbox.requests_seen == 0
+    assert "Dry run: 600 conversions in 6 batches would be sent" in capsys.readouterr().out
+    assert (tmp_path / "r" / "batches.csv").exists()

@@ -1,0 +1,282 @@
+"""`twconv upload`, `history` and `sandbox`: send conversions, look back, try it all offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from twconv_gui.core import paths
+from twconv_gui.core.api.client import DEFAULT_API_BASE, DEFAULT_API_VERSION, ApiClient, ApiSettings
+from twconv_gui.core.api.credentials import load_credentials
+from twconv_gui.core.logs import setup_logging
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.reading.opening import open_table
+from twconv_gui.core.sandbox.server import run_sandbox
+from twconv_gui.core.upload.engine import Upload
+from twconv_gui.core.upload.journal import Journal
+from twconv_gui.core.upload.model import (
+    DEFAULT_WORKERS,
+    Phase,
+    UploadOptions,
+    UploadProgress,
+    UploadSummary,
+)
+from twconv_gui.terminal import format_table, is_tty
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    upload = commands.add_parser("upload", help="send the conversions of an export to X")
+    upload.add_argument("file", type=Path)
+    upload.add_argument("--mapping", type=Path, required=True, metavar="M.json")
+    upload.add_argument("--pixel-id", required=True, metavar="P", help="the pixel (event source)")
+    upload.add_argument("--event-id", metavar="E", help="use this event id for every row")
+    upload.add_argument("--api-base", default=DEFAULT_API_BASE, metavar="URL")
+    upload.add_argument("--api-version", default=DEFAULT_API_VERSION, metavar="N")
+    upload.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N")
+    upload.add_argument("--batch-size", type=int, default=500, metavar="N")
+    upload.add_argument(
+        "--max-events-per-15min", type=int, metavar="N", help="a ceiling below X's rate limit"
+    )
+    again = upload.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true", help="send what was not acknowledged")
+    again.add_argument("--force", action="store_true", help="send even if uploaded before")
+    upload.add_argument("--report-dir", type=Path, metavar="D")
+    upload.add_argument("--dry-run", action="store_true", help="everything but sending")
+    upload.add_argument("--json", action="store_true", help="print a JSON summary")
+    upload.set_defaults(run=run_upload)
+
+    history = commands.add_parser("history", help="past uploads from the journal")
+    history.add_argument("--json", action="store_true")
+    history.add_argument("--limit", type=int, default=50, metavar="N")
+    history.set_defaults(run=run_history)
+
+    sandbox = commands.add_parser(
+        "sandbox", help="serve a local stand-in for the X Ads API on 127.0.0.1"
+    )
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="429[:COUNT[:RESET_S]], 500[:COUNT], 503[:COUNT], 503html[:COUNT], "
+        "slow:SECONDS[:COUNT], drop[:COUNT], reject:CONVERSION_ID (repeatable)",
+    )
+    sandbox.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    sandbox.set_defaults(
+        run=lambda args, out: run_sandbox(args.port, args.fault, out, latency=args.latency)
+    )
+
+
+def run_upload(args: argparse.Namespace, out: TextIO) -> int:
+    setup_logging()
+    profile = MappingProfile.load(args.mapping)
+    table = open_table(args.file, sheet=profile.sheet, header_row=profile.header_row)
+    options = UploadOptions(
+        pixel_id=args.pixel_id.strip(),
+        event_id=args.event_id,
+        workers=args.workers,
+        batch_size=args.batch_size,
+        dry_run=args.dry_run,
+        resume=args.resume,
+        force=args.force,
+        report_dir=args.report_dir,
+        events_per_15min=args.max_events_per_15min,
+    )
+    settings = ApiSettings(base_url=args.api_base, version=args.api_version)
+    credentials = None if args.dry_run else load_credentials()
+    journal = None if args.dry_run else Journal(paths.journal_path())
+    try:
+        upload = Upload(
+            table,
+            profile,
+            options,
+            client_factory=(lambda: ApiClient(credentials, settings)) if credentials else None,
+            journal=journal,
+            api_base=settings.base_url,
+        )
+        with _ctrl_c_cancels(upload.cancel):
+            _render(upload.run(), out, quiet=args.json)
+    finally:
+        if journal is not None:
+            journal.close()
+    summary = upload.summary
+    if args.json:
+        json.dump(summary_dict(summary), out, indent=2)
+        out.write("\n")
+    else:
+        _print_summary(summary, out)
+    return summary.exit_code
+
+
+class _ctrl_c_cancels:  # noqa: N801 - reads as a phrase at the with statement
+    """First Ctrl-C asks the upload to stop cleanly; a second one stops at once."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self.cancel = cancel
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
+        print(
+            "\nStopping after the requests in flight (Ctrl-C again to quit now)…", file=sys.stderr
+        )
+        self.cancel.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _render(progress: Iterator[UploadProgress], out: TextIO, *, quiet: bool) -> None:
+    """One line per batch with its debug_id (or error); a live bar on a terminal."""
+    bar = None
+    if is_tty(sys.stderr):
+        from tqdm import tqdm  # noqa: PLC0415 - only for terminals
+
+        bar = tqdm(total=0, unit=" batches", file=sys.stderr, leave=False, dynamic_ncols=True)
+    try:
+        for item in progress:
+            if bar is not None:
+                bar.total = item.batches_total
+                bar.n = item.batches_done
+                bar.set_description(_phase_label(item))
+                bar.refresh()
+            for batch in () if quiet else item.finished_batches:
+                line = f"batch {batch.number}/{item.batches_total}  rows {batch.rows}  "
+                line += f"{batch.events} events  {batch.status.value}"
+                if batch.debug_ids:
+                    line += f"  debug_id {' '.join(batch.debug_ids)}"
+                if batch.error:
+                    line += f"  — {batch.error}"
+                if bar is not None:
+                    bar.write(line, file=out)
+                else:
+                    out.write(line + "\n")
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _phase_label(item: UploadProgress) -> str:
+    if item.phase is Phase.PREPARING:
+        return f"Preparing ({item.rows_read:,} rows)"
+    if item.waiting_until:
+        return "Waiting for X's rate limit"
+    eta = f", ETA {item.eta_seconds:.0f} s" if item.eta_seconds is not None else ""
+    return f"Sending ({item.rate:,.0f} events/s{eta})"
+
+
+def _print_summary(summary: UploadSummary, out: TextIO) -> None:
+    if summary.dry_run:
+        out.write(
+            f"Dry run: {summary.events_total:,} conversions in {summary.batches_total} batches "
+            "would be sent (nothing was sent).\n"
+        )
+    else:
+        out.write(
+            f"Acknowledged: {summary.events_acknowledged:,} of {summary.events_total:,} "
+            f"conversions in {summary.batches_total} batches"
+        )
+        if summary.batches_skipped:
+            out.write(f" ({summary.batches_skipped} batches acknowledged by the earlier run)")
+        out.write("\n")
+    if summary.rows_rejected:
+        out.write(f"Rows rejected before sending: {summary.rows_rejected:,}\n")
+    if summary.events_rejected:
+        out.write(f"Conversions rejected by X: {summary.events_rejected:,}\n")
+    if summary.events_failed:
+        out.write(
+            f"Conversions not delivered (network or server errors): {summary.events_failed:,}"
+            " — run again with --resume\n"
+        )
+    if summary.flagged_batches:
+        listed = ", ".join(map(str, summary.flagged_batches))
+        out.write(f"X processed fewer conversions than sent in batch(es) {listed}\n")
+    if summary.stopped:
+        out.write(f"Stopped: {summary.stopped}\n")
+    if summary.cancelled:
+        out.write("Cancelled: run the same command with --resume to send the rest.\n")
+    if summary.job is not None:
+        out.write(f"Job {summary.job.id} in the journal ({summary.job.status.value}).\n")
+    for path in summary.reports:
+        out.write(f"Report: {path}\n")
+
+
+def summary_dict(summary: UploadSummary) -> dict[str, Any]:
+    return {
+        "job_id": summary.job.id if summary.job else None,
+        "status": summary.job.status.value
+        if summary.job
+        else ("dry-run" if summary.dry_run else None),
+        "rows_read": summary.rows_read,
+        "rows_rejected": summary.rows_rejected,
+        "events_total": summary.events_total,
+        "events_acknowledged": summary.events_acknowledged,
+        "events_rejected": summary.events_rejected,
+        "events_failed": summary.events_failed,
+        "batches_total": summary.batches_total,
+        "batches_sent": summary.batches_sent,
+        "batches_skipped": summary.batches_skipped,
+        "flagged_batches": summary.flagged_batches,
+        "stopped": summary.stopped,
+        "cancelled": summary.cancelled,
+        "reports": [str(p) for p in summary.reports],
+        "exit_code": summary.exit_code,
+    }
+
+
+def run_history(args: argparse.Namespace, out: TextIO) -> int:
+    with Journal(paths.journal_path()) as journal:
+        jobs = journal.jobs(limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "id": job.id,
+                "started_at": job.started_at.isoformat(),
+                "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+                "file": job.file_name,
+                "pixel_id": job.pixel_id,
+                "status": job.status.value,
+                "events_total": job.events_total,
+                "events_acknowledged": job.events_acknowledged,
+                "events_rejected": job.events_rejected,
+                "rows_rejected": job.rows_rejected,
+                "report_dir": job.report_dir,
+                "message": job.message,
+            }
+            for job in jobs
+        ]
+        json.dump(rows, out, indent=2)
+        out.write("\n")
+        return 0
+    if not jobs:
+        out.write("No uploads yet.\n")
+        return 0
+    table = [
+        (
+            job.id,
+            job.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            job.file_name,
+            job.pixel_id,
+            job.status.value,
+            f"{job.events_acknowledged:,}/{job.events_total:,}",
+            job.events_rejected + job.rows_rejected,
+            job.report_dir or "",
+        )
+        for job in jobs
+    ]
+    headers = ("Job", "Started", "File", "Pixel", "Status", "Acknowledged", "Rejected", "Reports")
+    out.write(format_table(headers, table) + "\n")
+    return 0

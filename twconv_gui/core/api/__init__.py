@@ -1,0 +1,1 @@
+"""X Ads API access: signed requests, typed responses, credentials from the environment."""

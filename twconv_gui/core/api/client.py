@@ -1,0 +1,366 @@
+"""Signed HTTP calls to the X Ads API: one keep-alive OAuth 1.0a session per thread."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+from oauthlib.oauth1 import SIGNATURE_HMAC, SIGNATURE_TYPE_AUTH_HEADER
+from requests.adapters import HTTPAdapter
+from requests_oauthlib import OAuth1Session
+
+from twconv_gui import APP_NAME, __version__
+from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.responses import ApiError, ApiResponse, RateLimit
+from twconv_gui.core.errors import TwconvError
+
+__all__ = [
+    "DEFAULT_API_BASE",
+    "DEFAULT_API_VERSION",
+    "ApiClient",
+    "ApiError",
+    "ApiResponse",
+    "ApiSettings",
+    "RateLimit",
+    "TransportError",
+]
+
+DEFAULT_API_BASE = "https://ads-api.x.com"
+DEFAULT_API_VERSION = "12"
+
+# Connections kept per session; each session serves one thread, the margin covers redirects
+# to a second host and the occasional parallel GET of a GUI page.
+_POOL_MAXSIZE = 4
+_REQUESTS_VERSION: str = getattr(requests, "__version__", "unknown")
+_PIXEL_ID = re.compile(r"[0-9a-z]+")
+_PATH = re.compile(r"[A-Za-z0-9_\-.~/]+")
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Where and how to reach the X Ads API.
+
+    Attributes:
+        base_url: Scheme and host, e.g. `https://ads-api.x.com` (a trailing "/" is dropped).
+        version: The API version, digits only, e.g. `12`.
+        connect_timeout: Seconds to wait for a connection.
+        read_timeout: Seconds to wait for the answer once the request is sent.
+
+    Raises:
+        TwconvError: When a setting is unusable; the message names the setting.
+    """
+
+    base_url: str = DEFAULT_API_BASE
+    version: str = DEFAULT_API_VERSION
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        base = str(self.base_url).strip()
+        if base.endswith("/"):
+            base = base[:-1]
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise TwconvError(
+                f"API base URL {_shown(base)!r} is not usable: give the scheme and host only, "
+                f"e.g. {DEFAULT_API_BASE}."
+            )
+        if parts.username is not None or parts.password is not None:
+            raise TwconvError(
+                "API base URL must not contain a user name or password: give the scheme and "
+                f"host only, e.g. {DEFAULT_API_BASE}."
+            )
+        if parts.path or parts.query or parts.fragment or "?" in base or "#" in base:
+            raise TwconvError(
+                f"API base URL {_shown(base)!r} has a path or query: give the scheme and host "
+                f"only, e.g. {DEFAULT_API_BASE} (the version is a separate setting)."
+            )
+        try:
+            _ = parts.port
+        except ValueError:
+            raise TwconvError(f"API base URL {_shown(base)!r} has an invalid port.") from None
+        object.__setattr__(self, "base_url", base)
+        version = str(self.version).strip()
+        if not (version.isascii() and version.isdigit()):
+            raise TwconvError(
+                f"API version {_shown(version)!r} is not valid: give the number only, e.g. "
+                f"{DEFAULT_API_VERSION} (not v{DEFAULT_API_VERSION})."
+            )
+        object.__setattr__(self, "version", version)
+        for name in ("connect_timeout", "read_timeout"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0 < value < 3600:
+                raise TwconvError(
+                    f"The {name.replace('_', ' ')} must be a number of seconds between 0 and "
+                    f"3600, not {value!r}."
+                )
+
+
+class TransportError(Exception):
+    """The request got no HTTP answer: a timeout or a broken or refused connection.
+
+    Transport errors are worth retrying with backoff. After a timeout on a POST the server may
+    nevertheless have processed the batch; `conversion_id` lets X de-duplicate a resend.
+
+    Attributes:
+        kind: `"timeout"` or `"connection"`.
+    """
+
+    def __init__(self, kind: str, message: str) -> None:
+        """Create the error.
+
+        Args:
+            kind: `"timeout"` or `"connection"`.
+            message: What happened, for users; no query strings, no secrets.
+        """
+        super().__init__(message)
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"TransportError({self.kind!r}, {str(self)!r})"
+
+
+class ApiClient:
+    """Signed requests to the X Ads API, safe to share between threads.
+
+    Each calling thread gets its own `OAuth1Session` (the requests maintainers' advice),
+    created on its first call and kept alive so batches reuse one connection. Retries are the
+    upload engine's job: the transport never retries on its own.
+    """
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        settings: ApiSettings | None = None,
+        *,
+        user_agent: str | None = None,
+    ) -> None:
+        """Create a client; no connection is opened until the first request.
+
+        Args:
+            credentials: The four OAuth 1.0a credentials.
+            settings: Host, version and timeouts; the defaults when None.
+            user_agent: The User-Agent header to send instead of
+                `twconv-gui/<version> (+python-requests/<version>)`.
+        """
+        self._credentials = credentials
+        self.settings = settings if settings is not None else ApiSettings()
+        self.user_agent = user_agent or (
+            f"{APP_NAME}/{__version__} (+python-requests/{_REQUESTS_VERSION})"
+        )
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._sessions: list[OAuth1Session] = []
+        self._generation = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"ApiClient(base_url={self.settings.base_url!r}, version={self.settings.version!r}, "
+            f"credentials={self._credentials!r})"
+        )
+
+    def url(self, path: str) -> str:
+        """The full URL of an API path, e.g. `accounts` → `https://ads-api.x.com/12/accounts`.
+
+        Raises:
+            TwconvError: When the path is not a plain relative API path.
+        """
+        relative = path.strip().lstrip("/")
+        if not relative or not _PATH.fullmatch(relative) or ".." in relative.split("/"):
+            raise TwconvError(f"{_shown(path)!r} is not an X Ads API path (e.g. accounts).")
+        return f"{self.settings.base_url}/{self.settings.version}/{relative}"
+
+    def post_conversions(
+        self, pixel_id: str, conversions: Sequence[Mapping[str, Any]]
+    ) -> ApiResponse:
+        """Send one batch of conversion events.
+
+        Args:
+            pixel_id: The base-36 id of the pixel (event source), e.g. `o8z6j`.
+            conversions: The conversion objects, sent as `{"conversions": [...]}`.
+
+        Returns:
+            The parsed answer, whatever its status.
+
+        Raises:
+            TwconvError: When the pixel id is malformed or a conversion cannot be written as
+                JSON; nothing is sent then.
+            TransportError: When no answer came (timeout, refused or broken connection).
+        """
+        pixel = pixel_id.strip()
+        if not _PIXEL_ID.fullmatch(pixel):
+            raise TwconvError(
+                f"Pixel id {_shown(pixel_id)!r} is not valid: give the base-36 id of the pixel "
+                "(lowercase letters and digits, e.g. o8z6j), as Events Manager shows it."
+            )
+        try:
+            body = json.dumps(
+                {"conversions": list(conversions)},
+                ensure_ascii=False,
+                allow_nan=False,
+                separators=(",", ":"),
+            ).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise TwconvError(
+                f"A conversion in this batch cannot be sent as JSON ({type(exc).__name__}: a "
+                "value is not text, a whole number or a finite number)."
+            ) from None
+        # With a JSON content type requests-oauthlib leaves the body out of the signature,
+        # which is what X expects.
+        return self._request(
+            "POST",
+            self.url(f"measurement/conversions/{pixel}"),
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+
+    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> ApiResponse:
+        """Read an API resource, e.g. `get("accounts")`.
+
+        Args:
+            path: The path after the version, e.g. `accounts/18ce552mlaq/web_event_tags`.
+            params: Query parameters (they are part of the signature).
+
+        Returns:
+            The parsed answer, whatever its status.
+
+        Raises:
+            TwconvError: When the path is not a plain API path.
+            TransportError: When no answer came (timeout, refused or broken connection).
+        """
+        query = {key: str(value) for key, value in (params or {}).items()}
+        return self._request("GET", self.url(path), params=query)
+
+    def close(self) -> None:
+        """Close the sessions of every thread; a later call opens new ones."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+            self._generation += 1
+        for session in sessions:
+            session.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _session(self) -> OAuth1Session:
+        """The calling thread's session, created on first use."""
+        cached = getattr(self._local, "session", None)
+        if cached is not None and self._local.generation == self._generation:
+            return cached
+        credentials = self._credentials
+        session = OAuth1Session(
+            credentials.consumer_key,
+            client_secret=credentials.consumer_secret,
+            resource_owner_key=credentials.access_token,
+            resource_owner_secret=credentials.access_token_secret,
+            signature_method=SIGNATURE_HMAC,
+            signature_type=SIGNATURE_TYPE_AUTH_HEADER,
+        )
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=_POOL_MAXSIZE, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.headers["User-Agent"] = self.user_agent
+        session.headers["Accept"] = "application/json"
+        with self._lock:
+            self._sessions.append(session)
+            self._local.generation = self._generation
+        self._local.session = session
+        return session
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> ApiResponse:
+        session = self._session()
+        timeouts = (self.settings.connect_timeout, self.settings.read_timeout)
+        host = urlsplit(url).netloc
+        started = time.monotonic()
+        try:
+            response = session.request(
+                method, url, timeout=timeouts, allow_redirects=False, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise _transport_error(exc, host, self.settings) from None
+        return ApiResponse.from_http(
+            response.status_code,
+            response.headers,
+            response.content,
+            elapsed=time.monotonic() - started,
+        )
+
+
+def _transport_error(
+    exc: requests.RequestException, host: str, settings: ApiSettings
+) -> TransportError:
+    """A TransportError that says what happened without URLs, query strings or secrets."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return TransportError(
+            "timeout",
+            f"Could not connect to {host} within {settings.connect_timeout:g} s: check the "
+            "network connection and any proxy or firewall.",
+        )
+    if isinstance(exc, requests.Timeout) or _caused_by_read_timeout(exc):
+        return TransportError(
+            "timeout",
+            f"{host} did not answer within {settings.read_timeout:g} s. The request may still "
+            "have been processed; it is safe to resend when conversions carry a conversion_id.",
+        )
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TransportError(
+            "connection",
+            f"Secure connection to {host} failed (TLS certificate or proxy problem).",
+        )
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ConnectionError):
+        reason = _os_reason(exc)
+        return TransportError(
+            "connection",
+            f"Connection to {host} failed{f' ({reason})' if reason else ''}: check the network "
+            "connection and the API base URL.",
+        )
+    return TransportError("connection", f"Request to {host} failed ({type(exc).__name__}).")
+
+
+def _caused_by_read_timeout(exc: BaseException) -> bool:
+    """requests wraps a timeout while reading the body in a ConnectionError."""
+    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
+
+
+def _os_reason(exc: BaseException) -> str:
+    """The operating system's words (`Connection refused`), found in the wrapped errors."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror and not current.filename:
+            return str(current.strerror)
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            pending.append(reason)
+    match = _ERRNO.search(str(exc))
+    if match:
+        return match.group(1).strip()
+    if "RemoteDisconnected" in str(exc) or "Connection aborted" in str(exc):
+        return "the server closed the connection"
+    return ""
+
+
+def _shown(value: str) -> str:
+    """A setting as quoted in an error message: shortened, so a pasted secret stays hidden."""
+    value = str(value)
+    return value if len(value) <= 24 else value[:12] + "…"

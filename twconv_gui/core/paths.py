@@ -1,0 +1,64 @@
+"""Where the app keeps the files it writes for itself: the upload journal, logs and reports."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+from twconv_gui.core.errors import TwconvError
+
+APP_NAME = "twconv-gui"
+DATA_DIR_ENV = "TWCONV_DATA_DIR"  # overrides the platform folder (tests, portable installs)
+
+
+def _ensure_private_dir(folder: Path) -> Path:
+    """The folder, created readable by its owner only (0o700) if it does not exist yet."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise TwconvError(
+            f"Cannot create the twconv-gui data folder {folder}: {reason}. Free some disk space, "
+            f"fix the folder's permissions, or set {DATA_DIR_ENV} to a folder you can write to."
+        ) from None
+    return folder
+
+
+def data_dir() -> Path:
+    """The app's private data folder, created if needed.
+
+    `TWCONV_DATA_DIR` wins when set; otherwise the platform's user data folder
+    (e.g. ~/.local/share/twconv-gui on Linux, %LOCALAPPDATA%\\twconv-gui on Windows).
+
+    Raises:
+        TwconvError: the folder cannot be created (message says what to do).
+    """
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        folder = Path(override).expanduser()
+    else:
+        folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _ensure_private_dir(folder)
+
+
+def journal_path() -> Path:
+    """The SQLite upload journal (its folder is created, the file is not)."""
+    return data_dir() / "journal.sqlite3"
+
+
+def logs_dir() -> Path:
+    """The folder of the rotating log files, created if needed."""
+    return _ensure_private_dir(data_dir() / "logs")
+
+
+def job_reports_dir(job_id: int, started: datetime) -> Path:
+    """The folder for one upload job's reports, e.g. reports/20240501-093000-job12.
+
+    The folder itself is not created (the report writers do that); an aware `started` is
+    shown in local time, as users read folder names, a naive one as it is.
+    """
+    moment = started.astimezone() if started.tzinfo is not None else started
+    return data_dir() / "reports" / f"{moment:%Y%m%d-%H%M%S}-job{job_id}"

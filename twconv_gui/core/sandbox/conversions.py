@@ -1,0 +1,223 @@
+"""Strict checks of a conversions request body, failing the whole batch as X does."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+import pycountry
+
+from twconv_gui.core.sandbox.demo import SandboxAccount
+from twconv_gui.core.sandbox.replies import ApiError, invalid
+
+MAX_BATCH = 500
+FIELDS = frozenset(
+    {
+        "conversion_time",
+        "event_id",
+        "identifiers",
+        "number_items",
+        "price_currency",
+        "value",
+        "conversion_id",
+        "description",
+        "contents",
+    }
+)
+REQUIRED = ("conversion_time", "event_id", "identifiers")
+CONTENT_FIELDS = frozenset(
+    {"content_id", "content_group_id", "content_name", "content_price", "content_type", "num_items"}
+)
+SINGLE_IDENTIFIERS = ("twclid", "hashed_email", "hashed_phone_number")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_NUMERIC = re.compile(r"-?\d+(\.\d+)?")
+_TIME_HINT = "use ISO 8601 with an offset, e.g. 2022-02-18T01:14:00.603Z"
+
+
+def parse_batch(body: bytes) -> list[dict[str, Any]]:
+    """The conversion objects of a request body `{"conversions": [...]}` (1 to 500 objects).
+
+    Raises:
+        ApiError: 400, the body is not such an object.
+    """
+    try:
+        payload = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError):
+        raise invalid("The request body is not valid JSON", "body") from None
+    if not isinstance(payload, dict):
+        raise invalid('The request body must be a JSON object {"conversions": [...]}', "body")
+    for name in payload:
+        if name != "conversions":
+            raise invalid(f"Unknown parameter {_name(name)}", _name(name))
+    if "conversions" not in payload:
+        raise ApiError(400, "MISSING_PARAMETER", "conversions is missing", "conversions")
+    conversions = payload["conversions"]
+    if not isinstance(conversions, list):
+        raise invalid("conversions must be a list of conversion objects")
+    if not 1 <= len(conversions) <= MAX_BATCH:
+        raise invalid(f"conversions must hold 1 to {MAX_BATCH} items, not {len(conversions)}")
+    if not all(isinstance(c, dict) for c in conversions):
+        raise invalid("Every conversion must be a JSON object")
+    return conversions
+
+
+def check_conversion(conversion: dict[str, Any], account: SandboxAccount) -> None:
+    """Raise the error X would answer for this conversion; None when it is valid.
+
+    The messages never say which conversion of the batch is at fault and never echo more
+    than a few characters of a value.
+
+    Raises:
+        ApiError: 400 for a missing or malformed field, 404 for an event of another account.
+    """
+    for name in conversion:
+        if name not in FIELDS:
+            raise invalid(f"Unknown parameter {_name(name)} in a conversion")
+    for name in REQUIRED:
+        if name not in conversion or conversion[name] is None:
+            raise ApiError(400, "MISSING_PARAMETER", f"{name} is missing", "conversions")
+    _check_time(conversion["conversion_time"])
+    _check_event(conversion["event_id"], account)
+    _check_identifiers(conversion["identifiers"])
+    if "number_items" in conversion and not _positive_int(conversion["number_items"]):
+        raise invalid("number_items must be a whole number greater than 0")
+    if "price_currency" in conversion:
+        _check_currency(conversion["price_currency"])
+    if "value" in conversion and not _number_or_numeric_text(conversion["value"]):
+        raise invalid('value must be a number (e.g. 20.5 or "20.50")')
+    conversion_id = conversion.get("conversion_id", "x")
+    if not isinstance(conversion_id, str) or not conversion_id:
+        raise invalid("conversion_id must be a non-empty string")
+    if not isinstance(conversion.get("description", ""), str):
+        raise invalid("description must be a string")
+    if "contents" in conversion:
+        _check_contents(conversion["contents"])
+
+
+def _check_time(value: Any) -> None:
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        raise invalid(f"conversion_time is not a valid time; {_TIME_HINT}")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid(f"conversion_time is not a valid date or time; {_TIME_HINT}") from None
+
+
+def _check_event(value: Any, account: SandboxAccount) -> None:
+    if not isinstance(value, str) or not value:
+        raise invalid("event_id must be a non-empty string")
+    event = value
+    prefix = f"tw-{account.pixel_id}-"
+    if value.startswith("tw-"):
+        event = value[len(prefix) :] if value.startswith(prefix) else ""
+    if event not in {e.id for e in account.events}:
+        shown = value if len(value) <= 24 else value[:24] + "…"
+        raise ApiError(404, "NOT_FOUND", f"event_id {shown} does not belong to provided account")
+
+
+def _check_identifiers(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise invalid("identifiers must be a non-empty list of identifier objects")
+    has_pair = has_other = False
+    for identifier in value:
+        if not isinstance(identifier, dict):
+            raise invalid("Every identifier must be a JSON object")
+        keys = set(identifier)
+        if keys == {"ip_address", "user_agent"}:
+            _check_ip_and_agent(identifier["ip_address"], identifier["user_agent"])
+            has_pair = True
+        elif len(keys) == 1 and (key := next(iter(keys))) in SINGLE_IDENTIFIERS:
+            _check_identifier(key, identifier[key])
+            has_other = True
+        elif keys & {"ip_address", "user_agent"} and len(keys) == 1:
+            raise invalid("ip_address and user_agent must travel together in one identifier")
+        else:
+            raise invalid(
+                "An identifier must hold exactly one of twclid, hashed_email, "
+                "hashed_phone_number, or the pair ip_address + user_agent"
+            )
+    if has_pair and not has_other:
+        raise invalid(
+            "ip_address and user_agent need another identifier beside them "
+            "(twclid, hashed_email or hashed_phone_number)"
+        )
+
+
+def _check_identifier(key: str, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise invalid(f"{key} must be a non-empty string")
+    if key != "twclid" and not _HEX64.fullmatch(value):
+        raise invalid(f"{key}{_peek(value)} is not a valid SHA-256 hash (64 lowercase hex digits)")
+
+
+def _check_ip_and_agent(address: Any, agent: Any) -> None:
+    try:
+        ipaddress.ip_address(address if isinstance(address, str) else "")
+    except ValueError:
+        raise invalid("ip_address is not a valid IPv4 or IPv6 address") from None
+    if not isinstance(agent, str) or not agent.strip():
+        raise invalid("user_agent must be a non-empty string")
+
+
+def _check_currency(value: Any) -> None:
+    known = (
+        isinstance(value, str)
+        and len(value) == 3
+        and value.isupper()
+        and pycountry.currencies.get(alpha_3=value) is not None
+    )
+    if not known:
+        raise invalid("price_currency must be an ISO 4217 currency code such as USD")
+
+
+def _check_contents(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise invalid("contents must be a non-empty list of content objects")
+    for content in value:
+        if not isinstance(content, dict) or not content:
+            raise invalid("Every content must be a non-empty JSON object")
+        for name, item in content.items():
+            if name not in CONTENT_FIELDS:
+                raise invalid(f"Unknown parameter {_name(name)} in contents")
+            if name == "content_price":
+                if not _number(item):
+                    raise invalid("content_price must be a number")
+            elif name == "num_items":
+                if not _positive_int(item):
+                    raise invalid("num_items must be a whole number greater than 0")
+            elif not isinstance(item, str):
+                raise invalid(f"{name} must be a string")
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
+
+
+def _number_or_numeric_text(value: Any) -> bool:
+    return _number(value) or (isinstance(value, str) and bool(_NUMERIC.fullmatch(value)))
+
+
+def _peek(value: str) -> str:
+    """A few leading characters of a would-be hash, never of anything that may be personal."""
+    if not re.fullmatch(r"[0-9a-fA-F]+", value):
+        return ""
+    return f" ({value[:6]}…)" if len(value) > 6 else f" ({value})"
+
+
+def _name(name: str) -> str:
+    return name[:40]
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")

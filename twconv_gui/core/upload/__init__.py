@@ -1,0 +1,1 @@
+"""Uploading prepared conversions: the engine, its journal and its reports."""

@@ -1,0 +1,149 @@
+"""What an upload is asked to do and what it reports: options, progress, summary, verdicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from twconv_gui.core.api.throttle import Backoff
+from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.upload.journal import BatchStatus, JobRecord
+from twconv_gui.core.upload.sender import SendOutcome
+
+DEFAULT_WORKERS = 4
+
+
+class Phase(StrEnum):
+    PREPARING = "preparing"
+    SENDING = "sending"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """What the user chose for one upload (CLI flags, GUI upload page)."""
+
+    pixel_id: str
+    event_id: str | None = None
+    workers: int = DEFAULT_WORKERS
+    batch_size: int = 500
+    dry_run: bool = False
+    resume: bool = False
+    force: bool = False
+    report_dir: Path | None = None
+    events_per_15min: int | None = None
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """One batch as the live table shows it."""
+
+    number: int
+    rows: str
+    events: int
+    status: BatchStatus
+    requests: int
+    debug_ids: tuple[str, ...]
+    processed: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """A snapshot for progress bars and live tables; cheap to make, made often."""
+
+    phase: Phase
+    rows_read: int
+    rows_estimated: int | None
+    batches_done: int
+    batches_total: int
+    events_total: int
+    events_sent: int
+    events_acknowledged: int
+    events_rejected: int
+    events_failed: int
+    rate: float  # events acknowledged per second while sending
+    eta_seconds: float | None
+    last_batch: BatchResult | None = None
+    finished_batches: tuple[BatchResult, ...] = ()  # every batch finished since the last snapshot
+    waiting_until: float | None = None  # epoch seconds, while the rate limit holds everyone
+
+
+@dataclass
+class UploadSummary:
+    """The truth about an upload, for the final screen, the CLI summary and --json."""
+
+    job: JobRecord | None = None
+    rows_read: int = 0
+    rows_rejected: int = 0
+    events_total: int = 0
+    events_acknowledged: int = 0
+    events_rejected: int = 0
+    events_failed: int = 0
+    batches_total: int = 0
+    batches_sent: int = 0
+    batches_skipped: int = 0  # acknowledged by an earlier run (resume)
+    flagged_batches: list[int] = field(default_factory=list)
+    reports: list[Path] = field(default_factory=list)
+    stopped: str | None = None  # why the job stopped early (401/403/404)
+    cancelled: bool = False
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.cancelled:
+            return 130
+        if self.stopped:
+            return 2
+        failed = self.rows_rejected or self.events_rejected or self.events_failed
+        return 1 if failed else 0
+
+
+class UploadRefused(TwconvError):  # noqa: N818 - refused is the message, not a bug
+    """The journal says this upload should not start as asked (done already, or unfinished)."""
+
+
+def judge(outcome: SendOutcome, events: int) -> tuple[BatchStatus, str | None]:
+    """A batch's journal status and the error text its report line shows."""
+    notes = []
+    if outcome.cancelled:
+        return BatchStatus.FAILED, "cancelled before X answered; sent again on resume"
+    if outcome.rejections:
+        count = sum(r.events for r in outcome.rejections)
+        codes = sorted({r.code for r in outcome.rejections})
+        notes.append(f"{count} of {events} events rejected by X ({', '.join(codes)})")
+    if outcome.failed_events:
+        notes.append(f"{outcome.failed_events} events not delivered: {outcome.error}")
+    if outcome.short_processed:
+        notes.append(
+            f"X processed {outcome.processed_total} of {outcome.acknowledged} conversions sent"
+        )
+    error = "; ".join(notes) or None
+    if not outcome.acknowledged and not outcome.rejections:
+        return BatchStatus.FAILED, error or outcome.error
+    if outcome.rejections or outcome.failed_events:
+        return BatchStatus.PARTIAL, error
+    return BatchStatus.ACKNOWLEDGED, error
+
+
+def stop_message(response: Any, options: UploadOptions) -> str:
+    """Why the job stopped, in words that say what to check."""
+    detail = response.describe()
+    if response.status == 401:
+        return (
+            f"X refused the credentials ({detail}). Check the consumer key and secret and the "
+            "access token and secret (twconv credentials test)."
+        )
+    if response.status == 403:
+        return (
+            f"X denied access ({detail}). Check that the developer app has Ads API access and "
+            "that this user may manage the ad account (AD_MANAGER or ACCOUNT_ADMIN)."
+        )
+    event = f" and the event id ({options.event_id})" if options.event_id else " and event ids"
+    return (
+        f"X did not find what was asked for ({detail}). Check the pixel id "
+        f"({options.pixel_id}){event} in X Ads Events Manager."
+    )
