@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
-import tempfile
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import NamedTuple
 
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.throttle import RateGovernor
-from twconv_gui.core.batching import batches, check_batch_size
+from twconv_gui.core.batching import check_batch_size
 from twconv_gui.core.errors import Cancelled, TwconvError
 from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation, PrepareSummary
+from twconv_gui.core.prepare import Preparation
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.journal import (
     BatchRecord,
@@ -30,18 +28,18 @@ from twconv_gui.core.upload.journal import (
     JobStatus,
     Journal,
     compact_rows,
-    job_fingerprint,
 )
 from twconv_gui.core.upload.model import (
     BatchResult,
     Phase,
     UploadOptions,
     UploadProgress,
-    UploadRefused,
     UploadSummary,
     judge,
     stop_message,
 )
+from twconv_gui.core.upload.policy import open_job
+from twconv_gui.core.upload.producer import BatchProducer, ReadyBatch
 from twconv_gui.core.upload.reports import write_batch_report, write_upload_rejections
 from twconv_gui.core.upload.sender import BatchSender, SendOutcome, StopUpload
 
@@ -101,182 +99,146 @@ class Upload:
             events_per_15min=options.events_per_15min, workers=options.workers
         )
         self._preparation: Preparation | None = None
+        self._producer: BatchProducer | None = None
+        self._planned: list[BatchRecord] = []  # dry run: what would be sent
         self._last: BatchResult | None = None
         self._sent_at = 0.0
-        self._skipped = 0  # events acknowledged by an earlier run of a resumed job
+        self._acknowledged_now = 0  # by this run; a resumed job adds the earlier runs' events
 
     # -- the job ------------------------------------------------------------------------------
 
     def run(self) -> Iterator[UploadProgress]:
-        """Prepare, then send; yields progress throughout and finishes with Phase.FINISHED."""
+        """Prepare and send at once; yields progress throughout, Phase.FINISHED last."""
         job: JobRecord | None = None
-        fingerprint = "" if self.options.dry_run else self._check_journal()
-        spool_dir = paths.data_dir() / "spool"
-        spool_dir.mkdir(exist_ok=True)
-        # Prepared batches wait on disk, not in memory: memory stays flat for any file size.
-        with tempfile.TemporaryFile("w+", encoding="utf-8", dir=spool_dir) as spool:
-            try:
-                yield from self._prepare_into(spool)
-                if self.options.dry_run:
-                    self._finish_dry_run(spool)
-                else:
-                    job = self._open_job(fingerprint)
-                    yield from self._send_all(job, spool)
-            except Cancelled:
-                self.summary.cancelled = True
-            finally:
-                self._halt.set()
-                if job is not None:
-                    self._close_job(job)
+        try:
+            if not self.options.dry_run:
+                assert self.journal is not None
+                job = open_job(self.journal, self.table, self.profile, self.options, self.api_base)
+                self.summary.job = job
+            yield from self._pipeline(job)
+        except Cancelled:
+            self.summary.cancelled = True
+        finally:
+            self._halt.set()
+            if self._producer is not None:
+                self._producer.join()
+            self._settle_totals()
+            if job is not None:
+                self._close_job(job)
+            elif self.options.dry_run and not self.summary.cancelled:
+                self._finish_dry_run()
         yield self._progress(Phase.FINISHED)
 
-    def _check_journal(self) -> str:
-        assert self.journal is not None
-        options = self.options
-        fingerprint = job_fingerprint(
-            self.table.path, self.profile.to_dict(), options.pixel_id, options.event_id
-        )
-        previous = self.journal.latest_job(fingerprint)
-        name = self.table.path.name
-        if options.force or previous is None:
-            if options.resume and previous is None:
-                raise UploadRefused(
-                    f"There is no earlier upload of {name} with this mapping and pixel to "
-                    "resume. Start it without --resume."
-                )
-            return fingerprint
-        when = previous.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if previous.status is JobStatus.COMPLETED:
-            raise UploadRefused(
-                f"{name} was already uploaded with this mapping to pixel {options.pixel_id} on "
-                f"{when} (job {previous.id}): every event was acknowledged. Sending it again "
-                "would count the sales twice unless they carry a conversion_id. Use --force "
-                "to send it anyway."
-            )
-        if not options.resume:
-            raise UploadRefused(
-                f"An upload of {name} with this mapping to pixel {options.pixel_id} did not "
-                f"finish (job {previous.id}, started {when}, {previous.status.value}). Use "
-                "--resume to send only what was not acknowledged, or --force to start over."
-            )
-        return fingerprint
-
-    def _prepare_into(self, spool: TextIO) -> Iterator[UploadProgress]:
+    def _pipeline(self, job: JobRecord | None) -> Iterator[UploadProgress]:
+        """Run the producer (preparation) and the senders side by side."""
+        workers = self.options.workers
+        skip: dict[int, str] = {}
+        if job is not None and self.journal is not None:
+            done = self.journal.acknowledged(job.id)
+            skip = {b.number: b.payload_sha256 for b in self.journal.batches(job.id)}
+            skip = {number: digest for number, digest in skip.items() if number in done}
         preparation = Preparation(
-            self.table, self.profile, event_id_override=self.options.event_id, cancel=self.cancel
+            self.table, self.profile, event_id_override=self.options.event_id, cancel=self._halt
         )
         self._preparation = preparation
+        self._producer = BatchProducer(
+            preparation, self.options.batch_size, skip=skip, halt=self._halt,
+            queue_size=2 * workers,
+        ).start()  # fmt: skip
         yield self._progress(Phase.PREPARING)
-        for batch in batches(preparation, self.options.batch_size):
-            line = {"number": batch.number, "rows": batch.rows, "events": batch.events}
-            spool.write(json.dumps(line, separators=(",", ":")) + "\n")
-            self.summary.batches_total = batch.number
-            self.summary.events_total += len(batch.events)
-            yield self._progress(Phase.PREPARING)
-        spool.flush()
-        prepared = preparation.summary
-        self.summary.rows_read = prepared.rows_read
-        self.summary.rows_rejected = prepared.rows_rejected
-
-    def _open_job(self, fingerprint: str) -> JobRecord:
-        assert self.journal is not None
-        options, summary = self.options, self.summary
-        if options.resume and not options.force:
-            previous = self.journal.latest_job(fingerprint)
-            assert previous is not None
-            if previous.batches_total != summary.batches_total:
-                raise UploadRefused(
-                    f"The earlier run cut {self.table.path.name} into {previous.batches_total} "
-                    f"batches, this one into {summary.batches_total}: resume with the same "
-                    "--batch-size as the first run."
-                )
-            job = self.journal.resume_job(previous.id)
-        else:
-            job = self.journal.start_job(
-                fingerprint=fingerprint,
-                file_name=self.table.path.name,
-                file_path=str(self.table.path),
-                pixel_id=options.pixel_id,
-                event_id=options.event_id,
-                api_base=self.api_base,
-                batches_total=summary.batches_total,
-                events_total=summary.events_total,
-                rows_rejected=summary.rows_rejected,
-                report_dir=str(options.report_dir) if options.report_dir else None,
-            )
-        summary.job = job
-        log.info(
-            "job %s: %s batches, %s events to pixel %s (%s)",
-            job.id,
-            summary.batches_total,
-            summary.events_total,
-            options.pixel_id,
-            "resumed" if options.resume else "new",
-        )
-        return job
-
-    def _send_all(self, job: JobRecord, spool: TextIO) -> Iterator[UploadProgress]:
-        assert self.journal is not None
-        assert self.client_factory is not None
-        summary, workers = self.summary, self.options.workers
-        done = self.journal.acknowledged(job.id)
-        for record in self.journal.batches(job.id):
-            if record.number in done:
-                summary.batches_skipped += 1
-                summary.events_acknowledged += record.events
-                self._skipped += record.events
-        client = self.client_factory()
-        sender = BatchSender(
-            client,
-            self.options.pixel_id,
-            governor=self._governor,
-            backoff=self.options.backoff,
-            cancel=self._halt,
-            resume=self.running,
-        )
+        if job is None:  # dry run: the plan only
+            yield from self._plan()
+            return
+        sender = self._sender()
         self._sent_at = time.monotonic()
-        spool.seek(0)
-        lines = iter(spool)
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="twconv-upload") as pool:
-                pending: set[Future[_Delivered]] = set()
+                pending: set[Future[_Delivered | None]] = set()
                 while True:
                     if self.cancel.is_set():
                         self._halt.set()
-                    while not self._halt.is_set() and len(pending) < 2 * workers:
-                        line = next(lines, None)
-                        if line is None:
-                            break
-                        item = json.loads(line)
-                        if item["number"] not in done:
-                            pending.add(pool.submit(self._deliver, job, sender, item))
+                    producing = self._take(pending, pool, job, sender)
                     if not pending:
-                        break
+                        if not producing or self._halt.is_set():
+                            break
+                        yield self._progress(Phase.PREPARING)
+                        continue
                     finished, pending = wait(
                         pending, timeout=PROGRESS_INTERVAL, return_when=FIRST_COMPLETED
                     )
                     results = [r for r in map(self._collect, finished) if r is not None]
                     yield self._progress(Phase.SENDING, tuple(results))
         finally:
-            client.close()
+            sender.client.close()
+        self._raise_producer_error()
+
+    def _take(
+        self,
+        pending: set[Future[_Delivered | None]],
+        pool: ThreadPoolExecutor,
+        job: JobRecord,
+        sender: BatchSender,
+    ) -> bool:
+        """Hand ready batches to the pool (a few per worker); False once nothing more comes."""
+        producer = self._producer
+        assert producer is not None
+        while not self._halt.is_set() and len(pending) < 2 * self.options.workers:
+            try:
+                batch = producer.queue.get(timeout=0 if pending else PROGRESS_INTERVAL)
+            except queue.Empty:
+                return not (producer.finished.is_set() and producer.queue.empty())
+            pending.add(pool.submit(self._deliver, job, sender, batch))
+        return True
+
+    def _sender(self) -> BatchSender:
+        assert self.client_factory is not None
+        return BatchSender(
+            self.client_factory(),
+            self.options.pixel_id,
+            governor=self._governor,
+            backoff=self.options.backoff,
+            cancel=self._halt,
+            resume=self.running,
+        )
+
+    def _raise_producer_error(self) -> None:
+        producer = self._producer
+        if producer is not None:
+            producer.finished.wait()
+            if producer.error is not None:
+                raise producer.error
         if self.cancel.is_set():
             raise Cancelled
 
-    def _deliver(self, job: JobRecord, sender: BatchSender, item: dict[str, Any]) -> _Delivered:
-        """Runs in a worker thread: journal, send (with retries and bisection), journal."""
+    def _plan(self) -> Iterator[UploadProgress]:
+        """Dry run: take every batch and record what would be sent."""
+        producer = self._producer
+        assert producer is not None
+        while not (producer.finished.is_set() and producer.queue.empty()):
+            try:
+                batch = producer.queue.get(timeout=PROGRESS_INTERVAL)
+            except queue.Empty:
+                continue
+            self._planned.append(batch_plan(batch))
+            yield self._progress(Phase.PREPARING)
+        self._raise_producer_error()
+
+    def _deliver(self, job: JobRecord, sender: BatchSender, batch: ReadyBatch) -> _Delivered | None:
+        """Runs in a worker thread: journal, send (with retries and bisection), journal.
+
+        None when the job was halted before this batch started: it stays unsent (pending).
+        """
         assert self.journal is not None
-        number, events = item["number"], item["events"]
-        rows = [tuple(group) for group in item["rows"]]
-        flat = [row for group in rows for row in group]
-        digest = hashlib.sha256(
-            json.dumps(events, sort_keys=True, separators=(",", ":")).encode()
-        ).hexdigest()
+        if self._halt.is_set():
+            return None
+        number, events, flat = batch.number, batch.events, batch.flat_rows
         self.journal.batch_in_flight(
-            job.id, number, rows=flat, events=len(events), payload_sha256=digest
+            job.id, number, rows=flat, events=len(events), payload_sha256=batch.digest
         )
         try:
-            outcome = sender.send(events, rows)
+            outcome = sender.send(events, batch.rows)
         except StopUpload as stop:
+            self._halt.set()  # at once: queued batches must not repeat a 401/403/404
             self.journal.batch_done(
                 job.id,
                 number,
@@ -313,18 +275,21 @@ class Upload:
         )
         return _Delivered(result, outcome)
 
-    def _collect(self, future: Future[_Delivered]) -> BatchResult | None:
+    def _collect(self, future: Future[_Delivered | None]) -> BatchResult | None:
         summary = self.summary
         try:
-            result, outcome = future.result()
+            delivered = future.result()
         except StopUpload as stop:
             if summary.stopped is None:
                 summary.stopped = stop_message(stop.response, self.options)
                 log.warning("job stopped: %s", summary.stopped)
             self._halt.set()
             return None
+        if delivered is None:
+            return None
+        result, outcome = delivered
         summary.batches_sent += 1
-        summary.events_acknowledged += outcome.acknowledged
+        self._acknowledged_now += outcome.acknowledged
         summary.events_rejected += sum(r.events for r in outcome.rejections)
         summary.events_failed += outcome.failed_events
         if outcome.short_processed:
@@ -346,8 +311,9 @@ class Upload:
         else:
             status = JobStatus.COMPLETED
         directory = self.options.report_dir or paths.job_reports_dir(job.id, job.started_at)
-        with contextlib.suppress(TwconvError):  # a report that cannot be written is said below
+        with contextlib.suppress(TwconvError):  # the CLI and GUI say when no report was written
             summary.reports = self._write_reports(directory, self.journal.batches(job.id), job)
+        finished = self._producer is not None and self._producer.error is None
         summary.job = self.journal.finish_job(
             job.id,
             status=status,
@@ -355,6 +321,9 @@ class Upload:
             events_rejected=summary.events_rejected,
             message=summary.stopped,
             report_dir=str(directory),
+            batches_total=summary.batches_total if finished else None,
+            events_total=summary.events_total if finished else None,
+            rows_rejected=summary.rows_rejected if finished else None,
         )
 
     def _write_reports(
@@ -366,47 +335,41 @@ class Upload:
         written += write_upload_rejections(problems, rejected, directory)
         return written
 
-    def _finish_dry_run(self, spool: TextIO) -> None:
-        spool.seek(0)
+    def _finish_dry_run(self) -> None:
         now = datetime.now(UTC)
-        records = []
-        for line in spool:
-            item = json.loads(line)
-            flat = [row for group in item["rows"] for row in group]
-            records.append(
-                BatchRecord(
-                    job_id=0,
-                    number=item["number"],
-                    rows=compact_rows(flat),
-                    first_row=flat[0],
-                    last_row=max(flat),
-                    events=len(item["events"]),
-                    payload_sha256="",
-                    status=BatchStatus.PENDING,
-                    attempts=0,
-                    debug_ids=(),
-                    processed=None,
-                    error="dry run: not sent",
-                    updated_at=now,
-                )
-            )
         directory = self.options.report_dir or (
             paths.data_dir() / "reports" / f"{now:%Y%m%d-%H%M%S}-dry-run"
         )
-        self.summary.reports = self._write_reports(directory, records, None)
+        self.summary.reports = self._write_reports(directory, self._planned, None)
+
+    def _settle_totals(self) -> None:
+        """Bring the summary up to date with the producer (it counts while it prepares)."""
+        producer, summary = self._producer, self.summary
+        if producer is None or self._preparation is None:
+            return
+        summary.batches_total = producer.batches_total
+        summary.events_total = producer.events_total
+        summary.batches_skipped = producer.skipped_batches
+        summary.events_acknowledged = self._acknowledged_now + producer.skipped_events
+        summary.rows_read = self._preparation.summary.rows_read
+        summary.rows_rejected = self._preparation.summary.rows_rejected
 
     def _progress(self, phase: Phase, finished: tuple[BatchResult, ...] = ()) -> UploadProgress:
+        self._settle_totals()
         summary = self.summary
-        prepared = self._preparation.summary if self._preparation else PrepareSummary()
         elapsed = time.monotonic() - self._sent_at if self._sent_at else 0.0
-        fresh = summary.events_acknowledged - self._skipped
-        rate = fresh / elapsed if elapsed > 0 else 0.0
-        remaining = summary.events_total - summary.events_acknowledged
+        rate = self._acknowledged_now / elapsed if elapsed > 0 else 0.0
+        expected = summary.events_total
+        producer = self._producer
+        if producer is not None and not producer.finished.is_set() and summary.rows_read:
+            estimated_rows = self.table.estimated_rows or summary.rows_read
+            expected = max(expected, round(expected / summary.rows_read * estimated_rows))
+        remaining = expected - summary.events_acknowledged
         remaining -= summary.events_rejected + summary.events_failed
         eta = remaining / rate if rate > 0 and phase is Phase.SENDING else None
         return UploadProgress(
             phase=phase,
-            rows_read=prepared.rows_read,
+            rows_read=summary.rows_read,
             rows_estimated=self.table.estimated_rows,
             batches_done=summary.batches_sent + summary.batches_skipped,
             batches_total=summary.batches_total,
@@ -421,3 +384,23 @@ class Upload:
             finished_batches=finished,
             waiting_until=self._governor.paused_until(),
         )
+
+
+def batch_plan(batch: ReadyBatch) -> BatchRecord:
+    """A dry run's batch report line: what would be sent, never sent."""
+    flat = batch.flat_rows
+    return BatchRecord(
+        job_id=0,
+        number=batch.number,
+        rows=compact_rows(flat),
+        first_row=flat[0],
+        last_row=max(flat),
+        events=len(batch.events),
+        payload_sha256=batch.digest,
+        status=BatchStatus.PENDING,
+        attempts=0,
+        debug_ids=(),
+        processed=None,
+        error="dry run: not sent",
+        updated_at=datetime.now(UTC),
+    )

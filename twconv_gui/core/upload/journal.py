@@ -218,6 +218,9 @@ class Journal:
         events_rejected: int,
         message: str | None = None,
         report_dir: str | None = None,
+        batches_total: int | None = None,
+        events_total: int | None = None,
+        rows_rejected: int | None = None,
     ) -> JobRecord:
         """Record how a job ended.
 
@@ -228,11 +231,18 @@ class Journal:
             events_rejected: events X refused.
             message: what the user is told (stored redacted).
             report_dir: where its reports went; None keeps the folder recorded at the start.
+            batches_total: the batches the file made, when only known at the end (the upload
+                prepares and sends at the same time); None keeps the recorded count.
+            events_total: likewise for the events.
+            rows_rejected: likewise for the rows rejected before sending.
         """
         with self._write() as db:
             found = db.execute(
                 "UPDATE jobs SET status = ?, finished_at = ?, events_acknowledged = ?,"
-                " events_rejected = ?, message = ?, report_dir = coalesce(?, report_dir)"
+                " events_rejected = ?, message = ?, report_dir = coalesce(?, report_dir),"
+                " batches_total = coalesce(?, batches_total),"
+                " events_total = coalesce(?, events_total),"
+                " rows_rejected = coalesce(?, rows_rejected)"
                 " WHERE id = ?",
                 (
                     JobStatus(status).value,
@@ -241,6 +251,9 @@ class Journal:
                     events_rejected,
                     _clean(message),
                     report_dir,
+                    batches_total,
+                    events_total,
+                    rows_rejected,
                     job_id,
                 ),
             ).rowcount

@@ -1,0 +1,110 @@
+"""Preparing the export in a thread and handing batches to the senders as they are ready."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from twconv_gui.core.batching import batches
+from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.upload.model import UploadRefused
+
+PUT_WAIT = 0.2  # seconds between checks of the halt flag while the queue is full
+
+
+@dataclass(frozen=True)
+class ReadyBatch:
+    """A prepared batch on its way to a sender; `digest` identifies its exact payload."""
+
+    number: int
+    events: tuple[dict[str, Any], ...]
+    rows: tuple[tuple[int, ...], ...]
+    digest: str
+
+    @property
+    def flat_rows(self) -> list[int]:
+        return [row for group in self.rows for row in group]
+
+
+def payload_digest(events: tuple[dict[str, Any], ...]) -> str:
+    """SHA-256 of the events as sent: the journal keeps it to recognise the batch on resume."""
+    text = json.dumps(events, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class BatchProducer:
+    """Runs the preparation in its own thread, so sending starts with the first full batch.
+
+    At most `queue_size` batches wait in memory, so memory stays flat whatever the file size.
+    Batches already acknowledged by an earlier run (`skip`: number → digest) are checked and
+    not queued. `finished` is set when the producer stops; `error` then holds what stopped it
+    early (Cancelled, ReadError, UploadRefused...), or None.
+    """
+
+    def __init__(
+        self,
+        preparation: Preparation,
+        batch_size: int,
+        *,
+        skip: Mapping[int, str],
+        halt: threading.Event,
+        queue_size: int,
+    ) -> None:
+        self.preparation = preparation
+        self.batch_size = batch_size
+        self.skip = skip
+        self.halt = halt
+        self.queue: queue.Queue[ReadyBatch] = queue.Queue(maxsize=queue_size)
+        self.finished = threading.Event()
+        self.error: BaseException | None = None
+        self.batches_total = 0
+        self.events_total = 0
+        self.skipped_batches = 0
+        self.skipped_events = 0
+        self._thread = threading.Thread(target=self._run, name="twconv-prepare", daemon=True)
+
+    def start(self) -> BatchProducer:
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            for batch in batches(self.preparation, self.batch_size):
+                ready = ReadyBatch(
+                    batch.number, batch.events, batch.rows, payload_digest(batch.events)
+                )
+                self.batches_total = batch.number
+                self.events_total += len(batch.events)
+                if batch.number in self.skip:
+                    self._check_unchanged(ready)
+                    continue
+                while not self.halt.is_set():
+                    try:
+                        self.queue.put(ready, timeout=PUT_WAIT)
+                        break
+                    except queue.Full:
+                        continue
+                if self.halt.is_set():
+                    return
+        except Exception as exc:  # handed to the engine's thread, which reports it
+            self.error = exc
+        finally:
+            self.finished.set()
+
+    def _check_unchanged(self, ready: ReadyBatch) -> None:
+        if self.skip[ready.number] != ready.digest:
+            raise UploadRefused(
+                f"Batch {ready.number} differs from the one the earlier run acknowledged, so "
+                "resuming could send sales twice or skip some. Resume with the same "
+                "--batch-size (and file, mapping and event) as the first run."
+            )
+        self.skipped_batches += 1
+        self.skipped_events += len(ready.events)
