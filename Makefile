@@ -36,7 +36,9 @@ format: $(STAMP_TEST)
 	$(BIN)/ruff format twconv_gui tests bench
 
 bench: $(STAMP_TEST)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/prepare.py
+	$(BIN)/python bench/upload.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
