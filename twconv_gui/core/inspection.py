@@ -48,6 +48,7 @@ class Inspection:
     suggestion: MappingSuggestion
     profile: MappingProfile
     sample_rows: tuple[tuple[Cell, ...], ...]
+    sample_numbers: tuple[int, ...] = ()  # spreadsheet row number of each sample row
 
     @property
     def kind_label(self) -> str:
@@ -92,7 +93,8 @@ def inspect_file(
 ) -> Inspection:
     """Open the file, read a sample and suggest a mapping (ReadError when unreadable)."""
     table = open_table(path, sheet=sheet, header_row=header_row)
-    sample = tuple(cells for _, cells in itertools.islice(table.rows(), SAMPLE_ROWS))
+    numbered = tuple(itertools.islice(table.rows(), SAMPLE_ROWS))
+    sample = tuple(cells for _, cells in numbered)
     suggestion = suggest_mapping(table.columns, sample)
     field_of = {column: name for name, column in suggestion.columns.items()}
     columns = tuple(
@@ -111,7 +113,9 @@ def inspect_file(
         header_row=header_row,
         group_by_conversion_id=_looks_like_line_items(table, sample, suggestion),
     )
-    return Inspection(table, columns, suggestion, profile, sample)
+    return Inspection(
+        table, columns, suggestion, profile, sample, tuple(number for number, _ in numbered)
+    )
 
 
 def _samples(rows: tuple[tuple[Cell, ...], ...], index: int, *, personal: bool) -> tuple[str, ...]:

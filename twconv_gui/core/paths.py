@@ -1,4 +1,4 @@
-"""Where the app keeps the files it writes for itself: the upload journal, logs and reports."""
+"""Where the app keeps its own files: settings, the upload journal, logs and reports."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ from twconv_gui.core.errors import TwconvError
 
 APP_NAME = "twconv-gui"
 DATA_DIR_ENV = "TWCONV_DATA_DIR"  # overrides the platform folder (tests, portable installs)
+CONFIG_DIR_ENV = "TWCONV_CONFIG_DIR"  # the same for settings (sign-in profiles, never secrets)
 
 
-def _ensure_private_dir(folder: Path) -> Path:
+def _ensure_private_dir(folder: Path, *, kind: str = "data", env: str = DATA_DIR_ENV) -> Path:
     """The folder, created readable by its owner only (0o700) if it does not exist yet."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise TwconvError(
-            f"Cannot create the twconv-gui data folder {folder}: {reason}. Free some disk space, "
-            f"fix the folder's permissions, or set {DATA_DIR_ENV} to a folder you can write to."
+            f"Cannot create the twconv-gui {kind} folder {folder}: {reason}. Free some disk "
+            f"space, fix the folder's permissions, or set {env} to a folder you can write to."
         ) from None
     return folder
 
@@ -42,6 +43,23 @@ def data_dir() -> Path:
     else:
         folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     return _ensure_private_dir(folder)
+
+
+def config_dir() -> Path:
+    """The app's settings folder (sign-in profiles without their secrets), created if needed.
+
+    `TWCONV_CONFIG_DIR` wins when set; otherwise the platform's user config folder
+    (e.g. ~/.config/twconv-gui on Linux, %LOCALAPPDATA%\\twconv-gui on Windows).
+
+    Raises:
+        TwconvError: the folder cannot be created (message says what to do).
+    """
+    override = os.environ.get(CONFIG_DIR_ENV, "").strip()
+    if override:
+        folder = Path(override).expanduser()
+    else:
+        folder = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _ensure_private_dir(folder, kind="settings", env=CONFIG_DIR_ENV)
 
 
 def journal_path() -> Path:

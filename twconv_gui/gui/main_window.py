@@ -1,199 +1,292 @@
-"""The main window: open an export and see its sheets, header, columns and suggested mapping."""
+"""The main window: the four steps (Load, Map, Preview, Upload), History, and Sandbox mode."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QTableView,
-    QVBoxLayout,
+    QStackedWidget,
     QWidget,
 )
 
 from twconv_gui import APP_NAME
-from twconv_gui.core.inspection import Inspection, inspect_file
+from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.inspection import Inspection
+from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.reading.opening import SUPPORTED_EXTENSIONS
-from twconv_gui.gui.columns_model import ColumnsModel
-from twconv_gui.gui.workers import FunctionWorker
+from twconv_gui.gui import settings as options
+from twconv_gui.gui.history_page import HistoryPage
+from twconv_gui.gui.load_page import LoadPage
+from twconv_gui.gui.map_page import MapPage
+from twconv_gui.gui.preview_page import PreviewPage
+from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, SAMPLE_MAPPING, SandboxMode, resource_path
+from twconv_gui.gui.session import Connection, Session
+from twconv_gui.gui.settings import Settings
+from twconv_gui.gui.upload_page import UploadPage
 
 FILE_FILTER = (
     "Spreadsheet exports ("
     + " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
     + ");;All files (*)"
 )
-
-
-def _inspect(
-    path: Path, sheet: str | None, header_row: int | None, *, cancel: threading.Event
-) -> Inspection:
-    return inspect_file(path, sheet=sheet, header_row=header_row)
+STEPS = ("1  Load", "2  Map", "3  Preview", "4  Upload", "History")
+LOAD, MAP, PREVIEW, UPLOAD, HISTORY = range(5)
 
 
 class MainWindow(QMainWindow):
-    """Load step of the app.
+    """The app's one window. Pages share a Session; the step list enables what is possible.
 
     Signals:
-        file_loaded(object): the Inspection of the file just read.
-        load_failed(str): the user-facing message of a file that could not be read.
+        file_loaded(object): the Inspection of a file just read.
+        load_failed(str): the message shown for a file that could not be read.
     """
 
     file_loaded = Signal(object)
     load_failed = Signal(str)
 
-    def __init__(self, pool: QThreadPool | None = None) -> None:
+    def __init__(self, pool: QThreadPool | None = None, settings: Settings | None = None) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.resize(1100, 700)
-        self._pool = pool or QThreadPool.globalInstance()
-        self._worker: FunctionWorker | None = None
-        self.inspection: Inspection | None = None
-        self._path: Path | None = None
+        self.settings = settings or Settings()
+        self.session = Session()
+        self.sandbox = SandboxMode()
+        pool = pool or QThreadPool.globalInstance()
 
-        self.open_action = QAction("&Open export…", self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self._choose_file)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.open_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-
-        self.prompt = QLabel(
-            "Open an Excel or CSV export (File › Open, Ctrl+O) or drop it on this window."
-        )
-        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        open_button = QPushButton("Open export…")
-        open_button.clicked.connect(self._choose_file)
-
-        self.file_label = QLabel("No file")
-        self.sheet_combo = QComboBox()
-        self.sheet_combo.setEnabled(False)
-        self.sheet_combo.activated.connect(self._reload)
-        self.header_spin = QSpinBox()
-        self.header_spin.setRange(0, 1_000_000)
-        self.header_spin.setSpecialValueText("detect")
-        self.header_spin.setEnabled(False)
-        self.header_spin.editingFinished.connect(self._reload)
-        self.sheet_combo.setMinimumContentsLength(24)
-        self.header_spin.setMaximumWidth(120)
-        self.text_label = QLabel()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("File:", self.file_label)
-        form.addRow("Sheet:", self.sheet_combo)
-        form.addRow("Text:", self.text_label)
-        form.addRow("Header row:", self.header_spin)
-        self._form = form
-
-        self.columns_model = ColumnsModel()
-        self.columns_view = QTableView()
-        self.columns_view.setModel(self.columns_model)
-        self.columns_view.verticalHeader().hide()
-        self.columns_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive
-        )
-        self.columns_view.horizontalHeader().setStretchLastSection(True)
-
-        top = QHBoxLayout()
-        top.addLayout(form, 1)
-        top.addWidget(open_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout()
-        layout.addWidget(self.prompt)
-        layout.addLayout(top)
-        layout.addWidget(self.columns_view, 1)
+        self.load_page = LoadPage(self.session, pool)
+        self.map_page = MapPage(self.session)
+        self.preview_page = PreviewPage(self.session, pool)
+        self.upload_page = UploadPage(self.session, pool)
+        self.history_page = HistoryPage()
+        self.pages = QStackedWidget()
+        for page in (
+            self.load_page,
+            self.map_page,
+            self.preview_page,
+            self.upload_page,
+            self.history_page,
+        ):
+            self.pages.addWidget(page)
+        self.steps = QListWidget()
+        self.steps.setFixedWidth(150)
+        self.steps.setIconSize(QSize(0, 0))
+        for title in STEPS:
+            self.steps.addItem(QListWidgetItem(title))
+        self.steps.currentRowChanged.connect(self._show_step)
         central = QWidget()
-        central.setLayout(layout)
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage("Ready")
+
+        self.connection_label = QLabel()
+        self.statusBar().addPermanentWidget(self.connection_label)
+        self._build_menus()
+        self._wire()
+        self._update_steps()
+        self._show_connection(None)
+        self.steps.setCurrentRow(LOAD)
+        geometry = self.settings.get(options.WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action(
+            "&Open export…", self._choose_file, QKeySequence.StandardKey.Open
+        )
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        file_menu.addMenu(self.recent_menu)
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        go_menu = self.menuBar().addMenu("&Go")
+        for index, title in enumerate(STEPS):
+            action = self._action(title.split("  ")[-1], lambda i=index: self.go_to(i))
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            go_menu.addAction(action)
+
+        account_menu = self.menuBar().addMenu("&Account")
+        self.sandbox_action = self._action(
+            "&Sandbox mode (no account needed)", self._toggle_sandbox
+        )
+        self.sandbox_action.setCheckable(True)
+        account_menu.addAction(self.sandbox_action)
+        account_menu.addAction(self._action("Open the &sample export", self.open_sample))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&About", self._about))
+
+    def _action(self, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        return action
+
+    def _wire(self) -> None:
+        self.load_page.open_requested.connect(self._choose_file)
+        self.load_page.file_loaded.connect(self._loaded)
+        self.load_page.load_failed.connect(self._load_failed)
+        self.session.inspection_changed.connect(lambda _i: self._update_steps())
+        self.session.profile_changed.connect(lambda _p: self._update_steps())
+        self.session.connection_changed.connect(self._show_connection)
 
     # -- public -------------------------------------------------------------------------------
 
-    def open_file(
-        self, path: str | Path, sheet: str | None = None, header_row: int | None = None
-    ) -> None:
-        """Read `path` in the background; the window stays responsive and shows the result."""
-        if self._worker is not None:
-            self._worker.cancel()
-        self._path = Path(path)
-        self.statusBar().showMessage(f"Reading {self._path.name}…")
-        worker = FunctionWorker(_inspect, self._path, sheet, header_row)
-        worker.signals.succeeded.connect(lambda result, w=worker: self._show(w, result))
-        worker.signals.failed.connect(lambda message, w=worker: self._show_error(w, message))
-        worker.signals.finished.connect(lambda w=worker: self._forget(w))
-        self._worker = worker
-        self._pool.start(worker)
+    def open_file(self, path: str | Path) -> None:
+        """Open an export (drag and drop, command line, recent files and tests call this)."""
+        path = Path(path)
+        self.settings.set(options.LAST_EXPORT_FOLDER, str(path.parent))
+        self.settings.add_recent_file(str(path))
+        self._fill_recent_menu()
+        self.go_to(LOAD)
+        self.statusBar().showMessage(f"Reading {path.name}…")
+        self.load_page.open_file(path)
+
+    def go_to(self, step: int) -> None:
+        item = self.steps.item(step)
+        if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.steps.setCurrentRow(step)
+
+    def start_sandbox(self, *, open_sample: bool = True) -> Connection:
+        """Switch to Sandbox mode: demo keys, a local server, and (optionally) the sample."""
+        connection = self.sandbox.start()
+        self.session.set_connection(connection)
+        self.sandbox_action.setChecked(True)
+        self.map_page.set_event_choices(self.sandbox.event_choices())
+        self.upload_page.set_event_choices(self.sandbox.event_choices())
+        if open_sample:
+            self.open_sample()
+        return connection
+
+    def open_sample(self) -> None:
+        """Open the bundled sample export with its mapping (the newcomer's first run)."""
+        self._pending_mapping = resource_path(SAMPLE_MAPPING)
+        self.open_file(resource_path(SAMPLE_EXPORT))
 
     # -- slots --------------------------------------------------------------------------------
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open export", "", FILE_FILTER)
+        folder = self.settings.get(options.LAST_EXPORT_FOLDER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open export", folder, FILE_FILTER)
         if path:
             self.open_file(path)
 
-    def _reload(self) -> None:
-        if self._path is None or self.inspection is None:
-            return
-        header = self.header_spin.value() or None
-        sheet = self.sheet_combo.currentText() or None
-        if header == self.inspection.table.header_row and sheet == self.inspection.table.sheet:
-            return
-        self.open_file(self._path, sheet, header)
-
-    def _show(self, worker: FunctionWorker, inspection: Inspection) -> None:
-        if worker is not self._worker:
-            return  # an older load, superseded by a newer one
-        self.inspection = inspection
+    def _loaded(self, inspection: Inspection) -> None:
         table = inspection.table
-        self.prompt.hide()
-        rows = f", about {table.estimated_rows:,} rows" if table.estimated_rows else ""
-        self.file_label.setText(f"{table.path.name} — {inspection.kind_label}{rows}")
-        self.sheet_combo.clear()
-        self.sheet_combo.addItems(list(table.sheets))
-        self.sheet_combo.setEnabled(len(table.sheets) > 1)
-        if table.sheet:
-            self.sheet_combo.setCurrentText(table.sheet)
-        self._form.setRowVisible(self.sheet_combo, bool(table.sheets))
-        self._form.setRowVisible(self.text_label, table.encoding is not None)
-        if table.encoding:
-            self.text_label.setText(f"{table.encoding}, {inspection.delimiter_label}-separated")
-        self.header_spin.setEnabled(True)
-        self.header_spin.setValue(table.header_row)
-        self.columns_model.set_columns(inspection.columns, inspection.suggestion.details)
-        self.columns_view.resizeColumnsToContents()
         mapped = len(inspection.suggestion.columns)
         self.statusBar().showMessage(
-            f"{len(table.columns)} columns, {mapped} matched to conversion fields"
+            f"{table.path.name}: {len(table.columns)} columns, {mapped} matched to conversion "
+            "fields",
+            8000,
         )
+        pending = getattr(self, "_pending_mapping", None)
+        self._pending_mapping = None
+        if pending is not None:
+            try:
+                self.map_page.apply_profile(MappingProfile.load(pending))
+            except TwconvError as exc:
+                QMessageBox.warning(self, "Mapping not applied", str(exc))
         self.file_loaded.emit(inspection)
+        self.go_to(MAP)
 
-    def _show_error(self, worker: FunctionWorker, message: str) -> None:
-        if worker is not self._worker:
-            return
-        self.statusBar().showMessage("The file could not be read")
+    def _load_failed(self, message: str) -> None:
+        self.statusBar().showMessage("The file could not be read", 8000)
         self.load_failed.emit(message)
         QMessageBox.warning(self, "Cannot read this file", message)
 
-    def _forget(self, worker: FunctionWorker) -> None:
-        if self._worker is worker:
-            self._worker = None
+    def _show_step(self, step: int) -> None:
+        self.pages.setCurrentIndex(step)
+        if step == PREVIEW and self.session.profile is not None:
+            self.preview_page.prepare()
+        elif step == HISTORY:
+            self.history_page.refresh()
 
-    # -- drag and drop ------------------------------------------------------------------------
+    def _update_steps(self) -> None:
+        has_file = self.session.inspection is not None
+        has_profile = self.session.profile is not None
+        for step, enabled in (
+            (MAP, has_file),
+            (PREVIEW, has_file and has_profile),
+            (UPLOAD, has_file and has_profile),
+        ):
+            item = self.steps.item(step)
+            flags = item.flags()
+            if enabled:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            else:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+
+    def _show_connection(self, connection: Connection | None) -> None:
+        if connection is None:
+            text = "Not signed in — Account › Sandbox mode to try without an account"
+        elif connection.sandbox:
+            text = "SANDBOX — demo account; nothing leaves this computer"
+        else:
+            text = f"Signed in: {connection.label}"
+        self.connection_label.setText(text)
+        self.setWindowTitle(
+            f"{APP_NAME} — Sandbox" if connection and connection.sandbox else APP_NAME
+        )
+
+    def _toggle_sandbox(self, checked: bool) -> None:
+        if checked:
+            self.start_sandbox(open_sample=self.session.inspection is None)
+        else:
+            self.sandbox.stop()
+            self.session.set_connection(None)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.get(options.RECENT_FILES)
+        for path in files:
+            self.recent_menu.addAction(
+                self._action(path, lambda _c=False, p=path: self.open_file(p))
+            )
+        self.recent_menu.setEnabled(bool(files))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            "Send offline sales from spreadsheet exports to X Ads as conversions.\n\n"
+            "Emails and phone numbers are hashed (SHA-256) on this computer; only the hashes "
+            "are sent.",
+        )
+
+    # -- window events ------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.upload_page.is_running():
+            answer = QMessageBox.question(
+                self,
+                "An upload is running",
+                "Stop the upload and quit? What was acknowledged stays recorded; you can "
+                "resume the rest later.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.upload_page.cancel_and_wait(15_000)
+        self.load_page.cancel()
+        self.settings.set(options.WINDOW_GEOMETRY, self.saveGeometry())
+        self.sandbox.stop()
+        event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
