@@ -56,3 +56,33 @@ def test_a_folder_that_cannot_be_created_says_what_to_do(tmp_path, monkeypatch):
     message = str(caught.value)
     assert str(blocker / "data") in message
     assert "TWCONV_DATA_DIR" in message
+
+
+def test_config_folder_follows_its_own_override(tmp_path, monkeypatch):
+    folder = tmp_path / "settings here"
+    monkeypatch.setenv("TWCONV_CONFIG_DIR", str(folder))
+    assert paths.config_dir() == folder
+    assert folder.is_dir()
+    if sys.platform != "win32":
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_config_folder_is_the_platform_one_without_override(tmp_path, monkeypatch):
+    monkeypatch.delenv("TWCONV_CONFIG_DIR", raising=False)
+    calls = []
+
+    def user_config_dir(appname, appauthor):
+        calls.append((appname, appauthor))
+        return str(tmp_path / "cfg" / appname)
+
+    monkeypatch.setattr(paths.platformdirs, "user_config_dir", user_config_dir)
+    assert paths.config_dir() == tmp_path / "cfg" / "twconv-gui"
+    assert calls == [("twconv-gui", False)]
+
+
+def test_config_folder_that_cannot_be_created_names_its_variable(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TWCONV_CONFIG_DIR", str(blocker / "cfg"))
+    with pytest.raises(TwconvError, match=r"settings folder .*TWCONV_CONFIG_DIR"):
+        paths.config_dir()

@@ -317,6 +317,7 @@ def test_aware_datetimes_and_their_iso_text_round_trip(dt: datetime) -> None:
 @settings(max_examples=200, deadline=None)
 @given(_naive, st.sampled_from(_ZONES))
 def test_naive_times_are_read_in_the_zone_with_fold_0(dt: datetime, tz: str) -> None:
+    dt = dt.replace(fold=0)  # text has no fold; spreadsheet cells never carry fold=1
     dotted = dt.strftime("%d.%m.%Y %H:%M:%S.%f")
     converter = utc(tz, [dotted])
     expected = x_format(dt.replace(tzinfo=ZoneInfo(tz)))

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from twconv_gui import __version__
-from twconv_gui.cli import files, upload
+from twconv_gui.cli import account, files, upload
 from twconv_gui.core.errors import Cancelled, TwconvError
 
 EXIT_UNUSABLE, EXIT_CANCELLED = 2, 130
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     files.add_parsers(commands)
     upload.add_parsers(commands)
+    account.add_parsers(commands)
     return parser
 
 

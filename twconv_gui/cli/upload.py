@@ -12,11 +12,13 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from twconv_gui.cli.connection import add_connection_arguments, api_settings, chosen_profile
 from twconv_gui.core import paths
-from twconv_gui.core.api.client import DEFAULT_API_BASE, DEFAULT_API_VERSION, ApiClient, ApiSettings
-from twconv_gui.core.api.credentials import load_credentials
+from twconv_gui.core.api.client import ApiClient
+from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import setup_logging
 from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.profiles import ProfileStore, resolve_credentials
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.sandbox.server import run_sandbox
 from twconv_gui.core.upload.engine import Upload
@@ -35,10 +37,15 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     upload = commands.add_parser("upload", help="send the conversions of an export to X")
     upload.add_argument("file", type=Path)
     upload.add_argument("--mapping", type=Path, required=True, metavar="M.json")
-    upload.add_argument("--pixel-id", required=True, metavar="P", help="the pixel (event source)")
-    upload.add_argument("--event-id", metavar="E", help="use this event id for every row")
-    upload.add_argument("--api-base", default=DEFAULT_API_BASE, metavar="URL")
-    upload.add_argument("--api-version", default=DEFAULT_API_VERSION, metavar="N")
+    upload.add_argument(
+        "--pixel-id", metavar="P", help="the pixel (event source); default: the profile's"
+    )
+    upload.add_argument(
+        "--event-id",
+        metavar="E",
+        help="use this event id for every row (default: the mapping's, else the profile's)",
+    )
+    add_connection_arguments(upload)
     upload.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N")
     upload.add_argument("--batch-size", type=int, default=500, metavar="N")
     upload.add_argument(
@@ -78,10 +85,21 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_upload(args: argparse.Namespace, out: TextIO) -> int:
     setup_logging()
     profile = MappingProfile.load(args.mapping)
+    store = ProfileStore()
+    sign_in = chosen_profile(args, store)
+    pixel_id = (args.pixel_id or (sign_in.settings.pixel_id if sign_in else "")).strip()
+    if not pixel_id:
+        raise TwconvError(
+            "Give the pixel (event source) id with --pixel-id P, or save it in the sign-in "
+            "profile with `twconv credentials set --pixel-id P`."
+        )
+    event_id = args.event_id
+    if not event_id and sign_in and "event_id" not in {*profile.columns, *profile.constants}:
+        event_id = sign_in.settings.event_id or None
     table = open_table(args.file, sheet=profile.sheet, header_row=profile.header_row)
     options = UploadOptions(
-        pixel_id=args.pixel_id.strip(),
-        event_id=args.event_id,
+        pixel_id=pixel_id,
+        event_id=event_id,
         workers=args.workers,
         batch_size=args.batch_size,
         dry_run=args.dry_run,
@@ -90,8 +108,8 @@ def run_upload(args: argparse.Namespace, out: TextIO) -> int:
         report_dir=args.report_dir,
         events_per_15min=args.max_events_per_15min,
     )
-    settings = ApiSettings(base_url=args.api_base, version=args.api_version)
-    credentials = None if args.dry_run else load_credentials()
+    settings = api_settings(args, sign_in)
+    credentials = None if args.dry_run else resolve_credentials(args.profile, store=store)[0]
     journal = None if args.dry_run else Journal(paths.journal_path())
     try:
         upload = Upload(

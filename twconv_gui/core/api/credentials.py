@@ -121,8 +121,8 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
 def load_credentials(environ: Mapping[str, str] | None = None) -> Credentials:
     """The credentials to use for API calls.
 
-    Only the environment is read for now; saved sign-in profiles in the system keyring come
-    with the credentials feature (`twconv login`).
+    Only the environment is read here; `twconv_gui.core.profiles.resolve_credentials` adds
+    the sign-in profiles kept in the system keyring.
 
     Args:
         environ: The environment to read; `os.environ` when None.
@@ -140,8 +140,7 @@ def load_credentials(environ: Mapping[str, str] | None = None) -> Credentials:
             "No X Ads API credentials found. Set the environment variables "
             f"{_join(list(ENV_VARS))} to the API key, API key secret, access token and access "
             "token secret of your X developer app (developer portal → your app → Keys and "
-            "tokens). Saving a sign-in profile in the system keyring comes with the credentials "
-            "feature (`twconv login`)."
+            "tokens), or sign in with `twconv login` to keep them in the system keyring."
         )
     return credentials
 
