@@ -36,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.sandbox:
         window.start_sandbox(open_sample=args.file is None)
-    elif not settings.get(options.SANDBOX_OFFERED) and window.session.connection is None:
+    elif window.use_default_profile():
+        pass  # signed in with the default profile, read from the keyring in the background
+    elif not settings.get(options.SANDBOX_OFFERED):
         settings.set(options.SANDBOX_OFFERED, True)
         answer = QMessageBox.question(
             window,

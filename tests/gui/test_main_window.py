@@ -1,15 +1,15 @@
-"""The Load step as a user sees it: open an export, see columns and suggestions, or a message."""
-
-from importlib import resources
+"""The main window as a user meets it: open an export, see columns, move through the steps."""
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from twconv_gui.gui.columns_model import ColumnsModel
-from twconv_gui.gui.main_window import MainWindow
+from twconv_gui.gui.main_window import HISTORY, LOAD, MAP, PREVIEW, UPLOAD, MainWindow
+from twconv_gui.gui.raw_model import RawTableModel
+from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, resource_path
 
-SAMPLE = resources.files("twconv_gui.resources") / "sample_export.csv"
+SAMPLE = resource_path(SAMPLE_EXPORT)
 
 
 @pytest.fixture
@@ -19,22 +19,30 @@ def window(qtbot, monkeypatch):
     win = MainWindow()
     win.shown_messages = shown
     qtbot.addWidget(win)
-    return win
+    yield win
+    win.sandbox.stop()
 
 
-def test_open_file_shows_columns_with_suggested_fields(window, qtbot):
+def enabled(window, step):
+    return bool(window.steps.item(step).flags() & Qt.ItemFlag.ItemIsEnabled)
+
+
+def test_open_file_shows_columns_and_moves_to_map(window, qtbot):
+    assert not enabled(window, MAP)
     with qtbot.waitSignal(window.file_loaded, timeout=10_000):
-        window.open_file(str(SAMPLE))
-    model = window.columns_model
-    assert model.rowCount() == 8
+        window.open_file(SAMPLE)
+    model = window.load_page.columns_model
     rows = {model.index(r, 1).data(): model.index(r, 2).data() for r in range(model.rowCount())}
     assert rows["Customer Email"] == "email"
     assert rows["Order Date"] == "conversion_time"
     email_row = list(rows).index("Customer Email")
-    samples = model.index(email_row, 3).data()
-    assert "•••@" in samples  # masked on screen too
-    assert window.header_spin.value() == 1
-    assert "8 columns" in window.statusBar().currentMessage()
+    assert "•••@" in model.index(email_row, 3).data()  # masked on screen too
+    assert window.load_page.text_label.text() == "utf-8, comma-separated"
+    raw = window.load_page.raw_model
+    assert raw.headerData(0, Qt.Orientation.Vertical) == "2"  # spreadsheet row numbers
+    assert enabled(window, MAP)
+    assert window.steps.currentRow() == MAP
+    assert not enabled(window, PREVIEW)  # no event id yet: the mapping is incomplete
 
 
 def test_unreadable_file_shows_the_readers_message(window, qtbot, tmp_path):
@@ -44,24 +52,34 @@ def test_unreadable_file_shows_the_readers_message(window, qtbot, tmp_path):
         window.open_file(junk)
     assert "orders.xlsx" in blocker.args[0]
     assert window.shown_messages == [blocker.args[0]]
-    assert window.columns_model.rowCount() == 0
+    assert window.session.inspection is None
+    assert window.steps.currentRow() == LOAD
 
 
-def test_columns_model_passes_the_model_tester(window, qtbot, qtmodeltester):
+def test_sandbox_mode_opens_the_sample_with_its_mapping(window, qtbot):
     with qtbot.waitSignal(window.file_loaded, timeout=10_000):
-        window.open_file(str(SAMPLE))
-    qtmodeltester.check(window.columns_model)
+        window.start_sandbox()
+    qtbot.waitUntil(lambda: window.session.profile is not None, timeout=5_000)
+    assert window.session.connection.sandbox
+    assert "SANDBOX" in window.connection_label.text()
+    assert window.session.profile.constants == {"event_id": "o87ne"}
+    assert enabled(window, PREVIEW)
+    assert enabled(window, UPLOAD)
+    window.go_to(HISTORY)
+    assert window.pages.currentWidget() is window.history_page
+
+
+def test_recent_files_remember_what_was_opened(window, qtbot):
+    with qtbot.waitSignal(window.file_loaded, timeout=10_000):
+        window.open_file(SAMPLE)
+    titles = [a.text() for a in window.recent_menu.actions()]
+    assert titles == [str(SAMPLE)]
+
+
+def test_load_page_models_pass_the_model_tester(window, qtbot, qtmodeltester):
+    with qtbot.waitSignal(window.file_loaded, timeout=10_000):
+        window.open_file(SAMPLE)
+    qtmodeltester.check(window.load_page.columns_model)
+    qtmodeltester.check(window.load_page.raw_model)
     qtmodeltester.check(ColumnsModel())
-    assert window.columns_model.headerData(1, Qt.Orientation.Horizontal) == "Column"
-
-
-def test_suggestion_reason_is_the_tooltip_and_text_details_show(window, qtbot):
-    with qtbot.waitSignal(window.file_loaded, timeout=10_000):
-        window.open_file(str(SAMPLE))
-    model = window.columns_model
-    tips = {
-        model.index(r, 1).data(): model.index(r, 2).data(Qt.ItemDataRole.ToolTipRole)
-        for r in range(model.rowCount())
-    }
-    assert 'header "Customer Email"' in tips["Customer Email"]
-    assert window.text_label.text() == "utf-8, comma-separated"
+    qtmodeltester.check(RawTableModel())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import threading
 from array import array
@@ -153,22 +154,36 @@ def _fill_identifiers(
         return
     phones = _PhoneDisplay(profile.phone_region)
     locator = _Locator(rows, grouped=profile.group_by_conversion_id)
-    for done, (row_number, cells) in enumerate(table.rows(), 1):
-        if not done % CHUNK_ROWS:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled
-            if progress is not None:
-                progress(PrepareProgress(IDENTIFIERS_PHASE, done, table.estimated_rows))
-        target = locator.find(row_number)
-        if target is None:
-            continue
-        sent = target.identifiers if target.event is not None else {}
-        if target.email_normalized is None:
-            cell = cells[email_index] if email_index is not None else email_constant
-            target.email_normalized = _email_display(cell, sent.get("hashed_email"))
-        if target.phone_e164 is None:
-            cell = cells[phone_index] if phone_index is not None else phone_constant
-            target.phone_e164 = phones.display(cell, sent.get("hashed_phone_number"))
+    source = table.rows()
+    done = 0
+    while True:
+        # Read a chunk, then work on it: reading between every row's hashing starves the GUI
+        # thread of the GIL (each file read releases and retakes it, which defeats CPython's
+        # switch requests), reading in a tight loop does not.
+        chunk = [
+            (
+                number,
+                cells[email_index] if email_index is not None else email_constant,
+                cells[phone_index] if phone_index is not None else phone_constant,
+            )
+            for number, cells in itertools.islice(source, CHUNK_ROWS)
+        ]
+        if not chunk:
+            return
+        done += len(chunk)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        if progress is not None:
+            progress(PrepareProgress(IDENTIFIERS_PHASE, done, table.estimated_rows))
+        for row_number, email, phone in chunk:
+            target = locator.find(row_number)
+            if target is None:
+                continue
+            sent = target.identifiers if target.event is not None else {}
+            if target.email_normalized is None:
+                target.email_normalized = _email_display(email, sent.get("hashed_email"))
+            if target.phone_e164 is None:
+                target.phone_e164 = phones.display(phone, sent.get("hashed_phone_number"))
 
 
 def _column_index(table: Table, profile: MappingProfile, name: str) -> int | None:

@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui import APP_NAME
+from twconv_gui.core.ad_accounts import list_events
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.inspection import Inspection
 from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.profiles import ProfileStore, SignInProfile
 from twconv_gui.core.reading.opening import SUPPORTED_EXTENSIONS
 from twconv_gui.gui import settings as options
+from twconv_gui.gui.credentials_dialog import CredentialsDialog
 from twconv_gui.gui.history_page import HistoryPage
 from twconv_gui.gui.load_page import LoadPage
 from twconv_gui.gui.map_page import MapPage
@@ -33,12 +36,40 @@ from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, SAMPLE_MAPPING, SandboxMo
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.settings import Settings
 from twconv_gui.gui.upload_page import UploadPage
+from twconv_gui.gui.workers import FunctionWorker
 
 FILE_FILTER = (
     "Spreadsheet exports ("
     + " ".join(f"*{ext}" for ext in SUPPORTED_EXTENSIONS)
     + ");;All files (*)"
 )
+
+
+def _event_choices(connection: Connection, *, cancel: object) -> list[tuple[str, str]]:
+    """The account's conversion events as (id, "name (id)") for the pickers (worker thread)."""
+    client = connection.client()
+    try:
+        events = list_events(client, connection.account_id)
+    finally:
+        client.close()
+    return [(event.id, f"{event.name} ({event.id})") for event in events]
+
+
+def _profile_connection(
+    store: ProfileStore, profile: SignInProfile, *, cancel: object
+) -> Connection:
+    """A stored profile as a Connection (reads the keyring: worker thread)."""
+    settings = profile.settings
+    return Connection(
+        label=profile.name,
+        credentials=store.credentials(profile.name),
+        settings=settings.api_settings(),
+        pixel_id=settings.pixel_id,
+        event_id=settings.event_id,
+        account_id=settings.account_id,
+    )
+
+
 STEPS = ("1  Load", "2  Map", "3  Preview", "4  Upload", "History")
 LOAD, MAP, PREVIEW, UPLOAD, HISTORY = range(5)
 
@@ -62,12 +93,15 @@ class MainWindow(QMainWindow):
         self.session = Session()
         self.sandbox = SandboxMode()
         pool = pool or QThreadPool.globalInstance()
+        self._pool = pool
+        self._jobs: set[FunctionWorker] = set()
+        self.profiles = ProfileStore()
 
         self.load_page = LoadPage(self.session, pool)
-        self.map_page = MapPage(self.session)
+        self.map_page = MapPage(self.session, settings=self.settings)
         self.preview_page = PreviewPage(self.session, pool)
         self.upload_page = UploadPage(self.session, pool)
-        self.history_page = HistoryPage()
+        self.history_page = HistoryPage(pool)
         self.pages = QStackedWidget()
         for page in (
             self.load_page,
@@ -127,6 +161,10 @@ class MainWindow(QMainWindow):
         self.sandbox_action.setCheckable(True)
         account_menu.addAction(self.sandbox_action)
         account_menu.addAction(self._action("Open the &sample export", self.open_sample))
+        account_menu.addSeparator()
+        credentials = self._action("&Credentials and profiles…", self.open_credentials)
+        credentials.setShortcut(QKeySequence("Ctrl+K"))
+        account_menu.addAction(credentials)
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&About", self._about))
@@ -145,6 +183,16 @@ class MainWindow(QMainWindow):
         self.session.inspection_changed.connect(lambda _i: self._update_steps())
         self.session.profile_changed.connect(lambda _p: self._update_steps())
         self.session.connection_changed.connect(self._show_connection)
+        self.upload_page.upload_finished.connect(lambda _summary: self.history_page.refresh())
+        form = self.upload_page
+        form.workers_spin.setValue(self.settings.get(options.UPLOAD_WORKERS))
+        form.batch_spin.setValue(self.settings.get(options.UPLOAD_BATCH_SIZE))
+        form.workers_spin.valueChanged.connect(
+            lambda value: self.settings.set(options.UPLOAD_WORKERS, value)
+        )
+        form.batch_spin.valueChanged.connect(
+            lambda value: self.settings.set(options.UPLOAD_BATCH_SIZE, value)
+        )
 
     # -- public -------------------------------------------------------------------------------
 
@@ -174,6 +222,48 @@ class MainWindow(QMainWindow):
             self.open_sample()
         return connection
 
+    def open_credentials(self) -> CredentialsDialog:
+        """The credentials dialog: profiles, PIN sign-in, connection test, pickers."""
+        dialog = CredentialsDialog(self.session, self.profiles, parent=self)
+        dialog.connection_chosen.connect(self._signed_in)
+        dialog.open()
+        return dialog
+
+    def use_default_profile(self) -> bool:
+        """Sign in with the default profile, if there is one (keyring read in a worker)."""
+        try:
+            profile = self.profiles.default()
+        except TwconvError as exc:
+            self.statusBar().showMessage(str(exc), 15000)
+            return False
+        if profile is None:
+            return False
+        worker = FunctionWorker(_profile_connection, self.profiles, profile)
+        worker.signals.succeeded.connect(self.session.set_connection)
+        worker.signals.succeeded.connect(self._signed_in)
+        worker.signals.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self._jobs.add(worker)
+        worker.signals.finished.connect(lambda: self._jobs.discard(worker))
+        self._pool.start(worker)
+        return True
+
+    def _signed_in(self, connection: Connection) -> None:
+        self.sandbox_action.setChecked(False)
+        self.sandbox.stop()
+        if connection.account_id:
+            self._load_event_choices(connection)
+
+    def _load_event_choices(self, connection: Connection) -> None:
+        worker = FunctionWorker(_event_choices, connection)
+        worker.signals.succeeded.connect(self._set_event_choices)
+        self._jobs.add(worker)
+        worker.signals.finished.connect(lambda: self._jobs.discard(worker))
+        self._pool.start(worker)
+
+    def _set_event_choices(self, choices: list[tuple[str, str]]) -> None:
+        self.map_page.set_event_choices(choices)
+        self.upload_page.set_event_choices(choices)
+
     def open_sample(self) -> None:
         """Open the bundled sample export with its mapping (the newcomer's first run)."""
         self._pending_mapping = resource_path(SAMPLE_MAPPING)
@@ -199,7 +289,7 @@ class MainWindow(QMainWindow):
         self._pending_mapping = None
         if pending is not None:
             try:
-                self.map_page.apply_profile(MappingProfile.load(pending))
+                self.map_page.set_profile(MappingProfile.load(pending))
             except TwconvError as exc:
                 QMessageBox.warning(self, "Mapping not applied", str(exc))
         self.file_loaded.emit(inspection)
@@ -211,10 +301,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Cannot read this file", message)
 
     def _show_step(self, step: int) -> None:
-        self.pages.setCurrentIndex(step)
-        if step == PREVIEW and self.session.profile is not None:
-            self.preview_page.prepare()
-        elif step == HISTORY:
+        self.pages.setCurrentIndex(step)  # the preview page prepares itself when shown stale
+        if step == HISTORY:
             self.history_page.refresh()
 
     def _update_steps(self) -> None:
@@ -284,6 +372,7 @@ class MainWindow(QMainWindow):
                 return
             self.upload_page.cancel_and_wait(15_000)
         self.load_page.cancel()
+        self.preview_page.cancel()
         self.settings.set(options.WINDOW_GEOMETRY, self.saveGeometry())
         self.sandbox.stop()
         event.accept()

@@ -162,3 +162,20 @@ def test_dry_run_sends_nothing_and_reports_the_plan(export, uploader, sandbox, t
     assert summary.exit_code == 1
     assert (tmp_path / "r" / "batches.xlsx").exists()
     assert "not-an-email" not in (tmp_path / "r" / "rejected-rows.csv").read_text("utf-8-sig")
+
+
+def test_a_file_that_breaks_half_way_leaves_a_failed_job_not_a_completed_one(
+    export, uploader, sandbox, journal
+):
+    path = export(3000)
+    upload = uploader(path)
+    # Damage the file after the job opened it: the reader meets junk half way through.
+    with path.open("ab") as handle:
+        handle.write(b"\xff\xfe\x00\x00 junk \x00" * 10)
+    from twconv_gui.core.errors import TwconvError
+
+    with pytest.raises(TwconvError):
+        list(upload.run())
+    [job] = journal.jobs()
+    assert job.status is JobStatus.FAILED
+    assert upload.summary.exit_code == 2

@@ -118,6 +118,9 @@ class Upload:
             yield from self._pipeline(job)
         except Cancelled:
             self.summary.cancelled = True
+        except TwconvError as exc:  # e.g. the file became unreadable half-way
+            self.summary.stopped = str(exc)
+            raise
         finally:
             self._halt.set()
             if self._producer is not None:

@@ -1,0 +1,165 @@
+"""The upload page's words: progress lines, the final summary, and the journal's offers."""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import datetime
+from pathlib import Path
+
+from twconv_gui.core.upload.journal import JobRecord
+from twconv_gui.core.upload.model import Phase, UploadProgress, UploadSummary
+
+PROGRESS_STEPS = 1000  # the progress bar's range: tenths of a percent
+
+
+def conversions(count: int) -> str:
+    return f"{count:,} conversion{'' if count == 1 else 's'}"
+
+
+def when(job: JobRecord) -> str:
+    return job.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def unfinished_message(job: JobRecord) -> str:
+    """The resume offer: an earlier run of the same file, mapping and pixel did not finish."""
+    return (
+        f"An upload of {job.file_name} with this mapping to pixel {job.pixel_id} did not finish "
+        f"(job {job.id}, started {when(job)}, {job.status.value}; "
+        f"{job.events_acknowledged:,} conversions acknowledged so far).\n\n"
+        "Resume sends only what X has not acknowledged yet. Start over sends the whole file "
+        "again as a new job: the conversions X already took would be counted twice unless "
+        "they carry a conversion_id."
+    )
+
+
+def uploaded_message(job: JobRecord) -> str:
+    """The refusal: this very file went to this pixel with this mapping and X took it all."""
+    return (
+        f"{job.file_name} was already uploaded with this mapping to pixel {job.pixel_id} on "
+        f"{when(job)} (job {job.id}): every conversion was acknowledged. Sending it again "
+        "would count the sales twice unless they carry a conversion_id."
+    )
+
+
+def expected_events(progress: UploadProgress) -> int:
+    """Conversions the whole file should make; estimated from the rows read while preparing."""
+    expected = progress.events_total
+    estimated = progress.rows_estimated
+    if estimated and progress.rows_read and progress.rows_read < estimated:
+        expected = max(expected, round(progress.events_total / progress.rows_read * estimated))
+    return expected
+
+
+def progress_value(progress: UploadProgress, *, dry_run: bool) -> int | None:
+    """The bar's value out of PROGRESS_STEPS, or None while nothing can be estimated."""
+    if progress.phase is Phase.FINISHED and (dry_run or not progress.events_total):
+        return PROGRESS_STEPS
+    if dry_run:
+        total, done = progress.rows_estimated or 0, progress.rows_read
+    else:
+        total = expected_events(progress)
+        done = progress.events_sent + progress.events_failed
+    if total <= 0:
+        return None
+    return min(PROGRESS_STEPS, round(done / total * PROGRESS_STEPS))
+
+
+def describe_eta(seconds: float) -> str:
+    if seconds < 60:
+        return f"about {max(1, math.ceil(seconds))} s left"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min left"
+    return f"about {minutes // 60} h {minutes % 60:02d} min left"
+
+
+def describe_progress(progress: UploadProgress, *, dry_run: bool, paused: bool) -> str:
+    """One line under the progress bar: what is happening, how fast, how long still."""
+    if progress.phase is Phase.FINISHED:
+        return "Finished."
+    if dry_run or (progress.phase is Phase.PREPARING and not progress.events_sent):
+        rows = f"{progress.rows_read:,}"
+        if progress.rows_estimated:
+            rows += f" of about {progress.rows_estimated:,}"
+        return f"Preparing: {rows} rows read."
+    total = expected_events(progress)
+    about = "" if total == progress.events_total else "about "
+    parts = [
+        f"{progress.events_acknowledged:,} of {about}{total:,} conversions acknowledged",
+        f"batch {progress.batches_done:,} of {progress.batches_total:,}",
+    ]
+    if paused:
+        return "Paused (requests already sent finish; nothing new goes out): " + ", ".join(parts)
+    parts.append(f"{progress.rate:,.0f} events/s")
+    if progress.eta_seconds is not None:
+        parts.append(describe_eta(progress.eta_seconds))
+    return "Sending: " + " · ".join(parts) + "."
+
+
+def describe_wait(progress: UploadProgress) -> str:
+    """The rate-limit note, or "" when X's rate limit holds nobody."""
+    until = progress.waiting_until
+    if until is None or until <= time.time():
+        return ""
+    return f"Waiting for X's rate limit until {datetime.fromtimestamp(until):%H:%M:%S}."
+
+
+def headline(summary: UploadSummary) -> str:
+    if summary.cancelled:
+        return "Upload cancelled"
+    if summary.stopped:
+        return "Upload stopped"
+    if summary.dry_run:
+        return "Dry run complete"
+    return "Upload complete" if summary.exit_code == 0 else "Upload finished with problems"
+
+
+def describe_summary(summary: UploadSummary) -> list[str]:
+    """The final summary in words, one line per fact (the CLI's summary, for the window)."""
+    lines: list[str] = []
+    if summary.dry_run:
+        lines.append(
+            f"Dry run: {summary.events_total:,} conversions in {summary.batches_total:,} batches "
+            "would be sent. Nothing was sent."
+        )
+    else:
+        line = (
+            f"Acknowledged by X: {summary.events_acknowledged:,} of {summary.events_total:,} "
+            f"conversions in {summary.batches_total:,} batches"
+        )
+        if summary.batches_skipped:
+            line += f" ({summary.batches_skipped:,} batches acknowledged by the earlier run)"
+        lines.append(line + ".")
+    if summary.events_rejected:
+        lines.append(
+            f"Rejected by X: {conversions(summary.events_rejected)} (see rejected-rows.csv)."
+        )
+    if summary.events_failed:
+        lines.append(
+            f"Not delivered (network or server errors): {conversions(summary.events_failed)}. "
+            "Press Start and choose Resume to send them."
+        )
+    if summary.rows_rejected:
+        lines.append(
+            f"Rows rejected before sending: {summary.rows_rejected:,} (see rejected-rows.csv)."
+        )
+    if summary.flagged_batches:
+        listed = ", ".join(map(str, summary.flagged_batches))
+        lines.append(f"X processed fewer conversions than were sent in batch(es) {listed}.")
+    if summary.stopped:
+        lines.append(f"Stopped: {summary.stopped}")
+    if summary.cancelled:
+        lines.append("Cancelled: press Start and choose Resume to send the rest.")
+    if summary.job is not None:
+        lines.append(f"Job {summary.job.id} in the journal ({summary.job.status.value}).")
+    return lines
+
+
+def report_folder(summary: UploadSummary) -> Path | None:
+    """Where this upload's reports are (or were to be written)."""
+    if summary.reports:
+        return summary.reports[0].parent
+    if summary.job is not None and summary.job.report_dir:
+        return Path(summary.job.report_dir)
+    return None
