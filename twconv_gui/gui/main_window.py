@@ -52,7 +52,7 @@ def _event_choices(connection: Connection, *, cancel: object) -> list[tuple[str,
         events = list_events(client, connection.account_id)
     finally:
         client.close()
-    return [(event.id, f"{event.name} ({event.id})") for event in events]
+    return [(event.id, event.name) for event in events]
 
 
 def _profile_connection(

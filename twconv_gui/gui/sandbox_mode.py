@@ -49,7 +49,7 @@ class SandboxMode:
         )
 
     def event_choices(self) -> list[tuple[str, str]]:
-        return [(event.id, f"{event.name} ({event.id})") for event in DEMO.events]
+        return [(event.id, event.name) for event in DEMO.events]
 
     def stop(self) -> None:
         if self.server is not None:
