@@ -12,11 +12,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from twconv_gui.core.profiles import ProfileStore, SignInProfile
 from twconv_gui.core.signin import PendingSignIn
 from twconv_gui.gui import credentials_jobs as jobs
 from twconv_gui.gui.credentials_form import CredentialsForm
+from twconv_gui.gui.credentials_prompts import ask_pin, ask_yes_no, wrapping_label
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.workers import FunctionWorker
 
@@ -81,9 +79,9 @@ class CredentialsDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.save_button = QPushButton("Save")
         self.use_button = QPushButton("Use this profile")
-        self.result_label = _wrapping_label()
-        self.status_label = _wrapping_label()
-        self.error_label = _wrapping_label()
+        self.result_label = wrapping_label()
+        self.status_label = wrapping_label()
+        self.error_label = wrapping_label()
         self.error_label.setStyleSheet(f"color: {_RED};")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -136,27 +134,14 @@ class CredentialsDialog(QDialog):
 
     def ask_pin(self, url: str) -> str | None:
         """Ask the PIN the authorize page shows; None when the user cancels."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Sign in with PIN")
-        dialog.setLabelText(
-            "Your browser shows the X page below (if not, copy the address into it). Authorize "
-            f"the app there, then type the PIN it shows.\n\n{url}"
-        )
-        for label in dialog.findChildren(QLabel):
-            label.setTextInteractionFlags(
-                label.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse
-            )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.textValue().strip() or None
+        return ask_pin(self, url)
 
     def open_url(self, url: str) -> None:
         """Open the authorize page in the user's browser."""
         QDesktopServices.openUrl(QUrl(url))
 
     def confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self, "Sign-in profiles", question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, question)
 
     def show_error(self, message: str) -> None:
         """Show a message a user can act on (the core's words) in the dialog."""
@@ -462,9 +447,3 @@ class CredentialsDialog(QDialog):
         selected = idle and self.selected_name() is not None
         self.delete_button.setEnabled(selected)
         self.default_button.setEnabled(selected)
-
-
-def _wrapping_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    return label

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import time
-from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QThreadPool, QUrl, Signal, Slot
@@ -13,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStyle,
@@ -32,16 +30,8 @@ from twconv_gui.gui import upload_text as text
 from twconv_gui.gui.batch_model import BatchTableModel, setup_batch_view
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.upload_form import UploadOptionsForm
+from twconv_gui.gui.upload_prompts import Choice, ask_about_earlier_job
 from twconv_gui.gui.upload_worker import Conflict, UploadWorker, conflict_of
-
-
-class Choice(StrEnum):
-    """The user's answer to the journal's offer before an upload starts."""
-
-    RESUME = "resume"  # send only what X has not acknowledged yet
-    START_OVER = "start over"  # a new job for the whole file (force)
-    UPLOAD_AGAIN = "upload again"  # the file was fully uploaded; send it again anyway (force)
-    CANCEL = "cancel"
 
 
 class UploadPage(QWidget):
@@ -255,27 +245,7 @@ class UploadPage(QWidget):
 
     def ask(self, conflict: Conflict, job: JobRecord, message: str) -> Choice:
         """Ask what to do about an earlier job of the same file; tests override this."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setText(message)
-        if conflict is Conflict.UNFINISHED:
-            box.setWindowTitle("Unfinished upload")
-            default = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Start over", QMessageBox.ButtonRole.DestructiveRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-        else:
-            box.setWindowTitle("Already uploaded")
-            box.addButton("Upload again anyway", QMessageBox.ButtonRole.DestructiveRole)
-            default = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(default)
-        box.exec()
-        role = box.buttonRole(box.clickedButton())
-        box.deleteLater()
-        if role == QMessageBox.ButtonRole.AcceptRole:
-            return Choice.RESUME
-        if role == QMessageBox.ButtonRole.DestructiveRole:
-            return Choice.START_OVER if conflict is Conflict.UNFINISHED else Choice.UPLOAD_AGAIN
-        return Choice.CANCEL
+        return ask_about_earlier_job(self, conflict, message)
 
     def notify(self, title: str, message: str) -> None:
         """A desktop notification (or a flashing taskbar entry where there is no tray)."""
