@@ -123,12 +123,8 @@ class BatchSender:
                 response = self.client.post_conversions(self.pixel_id, events)
             except TransportError as exc:
                 attempt += 1
-                problem = f"{exc} (attempt {attempt} of {self.backoff.attempts})"
-                log.warning("batch request failed: %s", problem)
-                if attempt >= self.backoff.attempts:
-                    outcome.error = problem
+                if not self._retry_after_failure(str(exc), attempt, outcome):
                     return None
-                self._sleep(self.backoff.delay(attempt))
                 continue
             self.governor.observe(response.rate, response.status)
             if response.ok and response.debug_id:
@@ -143,14 +139,20 @@ class BatchSender:
                 continue  # the governor holds everyone until the reset time
             if response.is_transient:
                 attempt += 1
-                problem = f"{response.describe()} (attempt {attempt} of {self.backoff.attempts})"
-                log.warning("batch request failed: %s", problem)
-                if attempt >= self.backoff.attempts:
-                    outcome.error = problem
+                if not self._retry_after_failure(response.describe(), attempt, outcome):
                     return None
-                self._sleep(self.backoff.delay(attempt))
                 continue
             return response
+
+    def _retry_after_failure(self, what: str, attempt: int, outcome: SendOutcome) -> bool:
+        """Wait before the next attempt (True), or record the error when none is left."""
+        problem = f"{what} (attempt {attempt} of {self.backoff.attempts})"
+        log.warning("batch request failed: %s", problem)
+        if attempt >= self.backoff.attempts:
+            outcome.error = problem
+            return False
+        self._sleep(self.backoff.delay(attempt))
+        return True
 
     def _wait_until_allowed(self, events: int) -> None:
         while not self.resume.is_set():
