@@ -6,9 +6,11 @@ import hashlib
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiSettings
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.sandbox import DEMO
+from twconv_gui.core.upload.journal import JobStatus, Journal
 from twconv_gui.gui.main_window import MAP, PREVIEW, UPLOAD, MainWindow
 from twconv_gui.gui.preview_model import EventRole, ProblemRole
 from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, resource_path
@@ -127,3 +129,29 @@ def test_a_401_is_one_clear_message(window, qtbot):
     assert "refused the credentials" in finished.args[0].stopped
     assert "refused the credentials" in page.summary_label.text()
     assert "not-the-secret" not in page.summary_label.text()
+
+
+def test_closing_during_an_upload_asks_then_cancels_cleanly(window, qtbot, monkeypatch):
+    sandbox_file_mapped(window, qtbot)
+    window.sandbox.server.faults.slow(0.2, count=None)
+    window.go_to(UPLOAD)
+    page = window.upload_page
+    page.batch_spin.setValue(5)
+    page.workers_spin.setValue(1)
+    page.start()
+    qtbot.waitUntil(lambda: page.batch_model.rowCount() >= 1, timeout=20_000)
+    asked: list[str] = []
+
+    def answer(_parent, title, _text):
+        asked.append(title)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not window.close()  # "No": the window stays and the upload goes on
+    assert page.is_running()
+    assert window.close()  # "Yes": cancelled cleanly, then closed
+    assert asked == ["An upload is running", "An upload is running"]
+    assert not page.is_running()
+    with Journal(paths.journal_path()) as journal:
+        [job] = journal.jobs()
+    assert job.status is JobStatus.CANCELLED
