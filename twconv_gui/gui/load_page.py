@@ -120,6 +120,8 @@ class LoadPage(QWidget):
         view.setAlternatingRowColors(True)
         view.verticalHeader().setDefaultSectionSize(24)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Fitting columns to contents measures every row on the GUI thread: 40 rows say enough.
+        view.horizontalHeader().setResizeContentsPrecision(40)
         return view
 
     def _show_file_rows(self, visible: bool, text: bool = False) -> None:
