@@ -17,7 +17,7 @@ from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.engine import Upload
-from twconv_gui.core.upload.journal import JobRecord, JobStatus, Journal, job_fingerprint
+from twconv_gui.core.upload.journal import JobRecord, Journal
 from twconv_gui.core.upload.model import (
     BatchResult,
     Phase,
@@ -25,6 +25,7 @@ from twconv_gui.core.upload.model import (
     UploadProgress,
     UploadRefused,
 )
+from twconv_gui.core.upload.policy import earlier_job, is_fully_uploaded
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ class Conflict(StrEnum):
 
 
 def conflict_of(job: JobRecord) -> Conflict:
-    """How the core's policy (policy.open_job) treats an earlier job of the same fingerprint."""
-    return Conflict.UPLOADED if job.status is JobStatus.COMPLETED else Conflict.UNFINISHED
+    """How the core's policy treats an earlier job of the same file, mapping and pixel."""
+    return Conflict.UPLOADED if is_fully_uploaded(job) else Conflict.UNFINISHED
 
 
 class UploadSignals(QObject):
@@ -176,10 +177,7 @@ class UploadWorker(QRunnable):
                 journal.close()
 
     def _previous_job(self, journal: Journal) -> JobRecord | None:
-        fingerprint = job_fingerprint(
-            self.table.path, self.profile.to_dict(), self.options.pixel_id, self.options.event_id
-        )
-        return journal.latest_job(fingerprint)
+        return earlier_job(journal, self.table, self.profile, self.options)
 
     def _relay(self, upload: Upload) -> None:
         """Iterate the engine; emit progress at most every PROGRESS_EVERY seconds."""

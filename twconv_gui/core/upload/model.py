@@ -135,7 +135,8 @@ def stop_message(response: Any, options: UploadOptions) -> str:
     if response.status == 401:
         return (
             f"X refused the credentials ({detail}). Check the consumer key and secret and the "
-            "access token and secret (twconv credentials test)."
+            "access token and secret (test them in the app's Credentials dialog or with "
+            "`twconv credentials test`)."
         )
     if response.status == 403:
         return (

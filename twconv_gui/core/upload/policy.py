@@ -12,6 +12,22 @@ from twconv_gui.core.upload.model import UploadOptions, UploadRefused
 log = logging.getLogger(__name__)
 
 
+def earlier_job(
+    journal: Journal, table: Table, profile: MappingProfile, options: UploadOptions
+) -> JobRecord | None:
+    """The latest job of the same file bytes, mapping, pixel and event, if any."""
+    return journal.latest_job(_fingerprint(table, profile, options))
+
+
+def is_fully_uploaded(job: JobRecord) -> bool:
+    """Every event of that job was acknowledged: sending again needs an explicit override."""
+    return job.status is JobStatus.COMPLETED
+
+
+def _fingerprint(table: Table, profile: MappingProfile, options: UploadOptions) -> str:
+    return job_fingerprint(table.path, profile.to_dict(), options.pixel_id, options.event_id)
+
+
 def open_job(
     journal: Journal,
     table: Table,
@@ -24,7 +40,7 @@ def open_job(
     The same file bytes, mapping, pixel and event make the same job: once fully acknowledged
     it is refused unless --force; an unfinished one must be resumed or forced.
     """
-    fingerprint = job_fingerprint(table.path, profile.to_dict(), options.pixel_id, options.event_id)
+    fingerprint = _fingerprint(table, profile, options)
     previous = journal.latest_job(fingerprint)
     name = table.path.name
     if options.resume and previous is None:
@@ -34,7 +50,7 @@ def open_job(
         )
     if previous is not None and not options.force:
         when = previous.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if previous.status is JobStatus.COMPLETED:
+        if is_fully_uploaded(previous):
             raise UploadRefused(
                 f"{name} was already uploaded with this mapping to pixel {options.pixel_id} on "
                 f"{when} (job {previous.id}): every event was acknowledged. Sending it again "
