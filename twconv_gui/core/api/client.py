@@ -180,13 +180,19 @@ class ApiClient:
         return f"{self.settings.base_url}/{self.settings.version}/{relative}"
 
     def post_conversions(
-        self, pixel_id: str, conversions: Sequence[Mapping[str, Any]]
+        self,
+        pixel_id: str,
+        conversions: Sequence[Mapping[str, Any]],
+        *,
+        body: bytes | None = None,
     ) -> ApiResponse:
         """Send one batch of conversion events.
 
         Args:
             pixel_id: The base-36 id of the pixel (event source), e.g. `o8z6j`.
             conversions: The conversion objects, sent as `{"conversions": [...]}`.
+            body: `conversions_body(conversions)` when the caller made it already (the upload
+                engine encodes each batch once, for its journal digest and for sending).
 
         Returns:
             The parsed answer, whatever its status.
@@ -202,18 +208,8 @@ class ApiClient:
                 f"Pixel id {_shown(pixel_id)!r} is not valid: give the base-36 id of the pixel "
                 "(lowercase letters and digits, e.g. o8z6j), as Events Manager shows it."
             )
-        try:
-            body = json.dumps(
-                {"conversions": list(conversions)},
-                ensure_ascii=False,
-                allow_nan=False,
-                separators=(",", ":"),
-            ).encode("utf-8")
-        except (TypeError, ValueError) as exc:
-            raise TwconvError(
-                f"A conversion in this batch cannot be sent as JSON ({type(exc).__name__}: a "
-                "value is not text, a whole number or a finite number)."
-            ) from None
+        if body is None:
+            body = conversions_body(conversions)
         # With a JSON content type requests-oauthlib leaves the body out of the signature,
         # which is what X expects.
         return self._request(
@@ -364,3 +360,23 @@ def _shown(value: str) -> str:
     """A setting as quoted in an error message: shortened, so a pasted secret stays hidden."""
     value = str(value)
     return value if len(value) <= 24 else value[:12] + "…"
+
+
+def conversions_body(conversions: Sequence[Mapping[str, Any]]) -> bytes:
+    """The request body `{"conversions": [...]}` as compact UTF-8 JSON.
+
+    Raises:
+        TwconvError: A value cannot be written as JSON (not text, a whole or finite number).
+    """
+    try:
+        return json.dumps(
+            {"conversions": list(conversions)},
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise TwconvError(
+            f"A conversion in this batch cannot be sent as JSON ({type(exc).__name__}: a "
+            "value is not text, a whole number or a finite number)."
+        ) from None

@@ -239,7 +239,7 @@ class Upload:
             job.id, number, rows=flat, events=len(events), payload_sha256=batch.digest
         )
         try:
-            outcome = sender.send(events, batch.rows)
+            outcome = sender.send(events, batch.rows, batch.body)
         except StopUpload as stop:
             self._halt.set()  # at once: queued batches must not repeat a 401/403/404
             self.journal.batch_done(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import queue
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from twconv_gui.core.api.client import conversions_body
 from twconv_gui.core.batching import batches
 from twconv_gui.core.prepare import Preparation
 from twconv_gui.core.upload.model import UploadRefused
@@ -24,6 +24,7 @@ class ReadyBatch:
     number: int
     events: tuple[dict[str, Any], ...]
     rows: tuple[tuple[int, ...], ...]
+    body: bytes  # the request body, encoded once
     digest: str
 
     @property
@@ -31,10 +32,9 @@ class ReadyBatch:
         return [row for group in self.rows for row in group]
 
 
-def payload_digest(events: tuple[dict[str, Any], ...]) -> str:
-    """SHA-256 of the events as sent: the journal keeps it to recognise the batch on resume."""
-    text = json.dumps(events, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+def payload_digest(body: bytes) -> str:
+    """SHA-256 of the body as sent: the journal keeps it to recognise the batch on resume."""
+    return hashlib.sha256(body).hexdigest()
 
 
 class BatchProducer:
@@ -78,8 +78,9 @@ class BatchProducer:
     def _run(self) -> None:
         try:
             for batch in batches(self.preparation, self.batch_size):
+                body = conversions_body(batch.events)
                 ready = ReadyBatch(
-                    batch.number, batch.events, batch.rows, payload_digest(batch.events)
+                    batch.number, batch.events, batch.rows, body, payload_digest(body)
                 )
                 self.batches_total = batch.number
                 self.events_total += len(batch.events)

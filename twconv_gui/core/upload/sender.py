@@ -89,11 +89,17 @@ class BatchSender:
         self.cancel = cancel
         self.resume = resume
 
-    def send(self, events: Sequence[dict[str, Any]], rows: Sequence[Sequence[int]]) -> SendOutcome:
-        """Send a batch; on 400, bisect so good events get through and bad ones are pinned."""
+    def send(
+        self,
+        events: Sequence[dict[str, Any]],
+        rows: Sequence[Sequence[int]],
+        body: bytes | None = None,
+    ) -> SendOutcome:
+        """Send a batch (`body`: its encoded request, when made already); on 400, bisect so
+        good events get through and bad ones are pinned."""
         outcome = SendOutcome()
         try:
-            response = self._request(events, outcome)
+            response = self._request(events, outcome, body)
             if response is None:
                 outcome.fail(rows)
             elif response.ok:
@@ -112,7 +118,7 @@ class BatchSender:
     # -- one request, retried -----------------------------------------------------------------
 
     def _request(
-        self, events: Sequence[dict[str, Any]], outcome: SendOutcome
+        self, events: Sequence[dict[str, Any]], outcome: SendOutcome, body: bytes | None = None
     ) -> ApiResponse | None:
         """The final answer for these events, or None when retries ran out (error set)."""
         attempt = rate_waits = 0
@@ -120,7 +126,7 @@ class BatchSender:
             self._wait_until_allowed(len(events))
             outcome.requests += 1
             try:
-                response = self.client.post_conversions(self.pixel_id, events)
+                response = self.client.post_conversions(self.pixel_id, events, body=body)
             except TransportError as exc:
                 attempt += 1
                 if not self._retry_after_failure(str(exc), attempt, outcome):
