@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from twconv_gui import APP_NAME, __version__
 from twconv_gui.core.logs import setup_logging
 from twconv_gui.gui import settings as options
+from twconv_gui.gui.gc_guard import MainThreadCollector
 from twconv_gui.gui.main_window import MainWindow
 from twconv_gui.gui.sandbox_mode import resource_path
 from twconv_gui.gui.settings import Settings
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("twconv-gui")
     app.setWindowIcon(QIcon(str(resource_path("twconv-gui.svg"))))
     setup_logging()
+    collector = MainThreadCollector(app)  # cycles are freed on this thread, never in workers
     settings = Settings()
     window = MainWindow(settings=settings)
     window.show()
@@ -51,4 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.start_sandbox(open_sample=args.file is None)
     if args.file:
         window.open_file(args.file)
-    return app.exec()
+    code = app.exec()
+    collector.stop()
+    return code

@@ -1,7 +1,9 @@
-"""GUI tests keep their preferences in a private INI folder, never the user's settings."""
+"""GUI tests: private preferences, and garbage collected on the GUI thread only (as the app)."""
 
 import pytest
 from PySide6.QtCore import QSettings
+
+from twconv_gui.gui.gc_guard import MainThreadCollector
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +12,12 @@ def private_settings(tmp_path_factory):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp):
+    """A cycle holding a Qt object must never be freed by a worker thread (Qt would crash)."""
+    collector = MainThreadCollector()
+    yield
+    collector.stop()
+    collector.deleteLater()

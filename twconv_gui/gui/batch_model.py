@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from twconv_gui.core.upload.journal import BatchRecord, BatchStatus
 from twconv_gui.core.upload.model import BatchResult
@@ -181,3 +181,19 @@ def setup_batch_view(view: QTableView, model: BatchTableModel) -> None:
         view.setColumnWidth(column, width)
     view.setColumnWidth(DEBUG_ID, 300)
     view.setColumnWidth(PROCESSED, 80)
+
+
+def batch_actions(
+    owner: QWidget, copy: Callable[[], None], open_reports: Callable[[], None], copy_label: str
+) -> tuple[QAction, QAction]:
+    """The two actions every batch table offers: copy debug ids (Ctrl+C), open the reports."""
+    copy_action = QAction(copy_label, owner)
+    copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+    copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    copy_action.setToolTip(
+        "Copy the debug ids of the selected batches (all when none): X support asks for them"
+    )
+    copy_action.triggered.connect(copy)
+    open_action = QAction("Open report folder", owner)
+    open_action.triggered.connect(open_reports)
+    return copy_action, open_action

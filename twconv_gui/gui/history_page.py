@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from twconv_gui.core import paths
 from twconv_gui.core.upload.journal import BatchRecord, JobRecord, JobStatus, Journal
-from twconv_gui.gui.batch_model import BatchTableModel, setup_batch_view
+from twconv_gui.gui.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.workers import FunctionWorker
 
 Index = QModelIndex | QPersistentModelIndex
@@ -183,13 +183,9 @@ class HistoryPage(QWidget):
         self.batch_view = QTableView()
         setup_batch_view(self.batch_view, self.batch_model)
 
-        self.copy_action = QAction("Copy debug ids", self)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.copy_action.setToolTip("Copy the debug ids of the selected batches (all when none)")
-        self.copy_action.triggered.connect(self.copy_debug_ids)
-        self.open_reports_action = QAction("Open report folder", self)
-        self.open_reports_action.triggered.connect(self.open_report_folder)
+        self.copy_action, self.open_reports_action = batch_actions(
+            self, self.copy_debug_ids, self.open_report_folder, "Copy debug ids"
+        )
         for view in (self.jobs_view, self.batch_view):
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addActions([self.copy_action, self.open_reports_action])

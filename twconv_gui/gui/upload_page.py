@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QThreadPool, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from twconv_gui.core.upload.journal import JobRecord
 from twconv_gui.core.upload.model import UploadProgress
 from twconv_gui.core.upload.model import UploadSummary as Summary
 from twconv_gui.gui import upload_text as text
-from twconv_gui.gui.batch_model import BatchTableModel, setup_batch_view
+from twconv_gui.gui.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.upload_form import UploadOptionsForm
 from twconv_gui.gui.upload_prompts import Choice, ask_about_earlier_job
@@ -105,13 +105,9 @@ class UploadPage(QWidget):
         self.batch_model = BatchTableModel()
         self.batch_view = QTableView()
         setup_batch_view(self.batch_view, self.batch_model)
-        self.copy_action = QAction("Copy debug id", self)
-        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.copy_action.setToolTip("Copy the selected batches' debug ids (for X support)")
-        self.copy_action.triggered.connect(self.copy_debug_ids)
-        self.open_reports_action = QAction("Open report folder", self)
-        self.open_reports_action.triggered.connect(self.open_report_folder)
+        self.copy_action, self.open_reports_action = batch_actions(
+            self, self.copy_debug_ids, self.open_report_folder, "Copy debug id"
+        )
         self.batch_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.batch_view.addActions([self.copy_action, self.open_reports_action])
         self.batch_view.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -1,0 +1,23 @@
+"""Cyclic garbage is collected by the GUI thread's timer, not by whichever thread allocates."""
+
+import gc
+import weakref
+
+from twconv_gui.gui.gc_guard import MainThreadCollector
+
+
+class Node:
+    def __init__(self):
+        self.me = self  # a reference cycle: only the cycle collector frees it
+
+
+def test_collection_moves_to_the_gui_thread_and_back(qtbot):
+    outer = MainThreadCollector()  # the suite's own guard is active too: both turn gc off
+    assert not gc.isenabled()
+    ref = weakref.ref(Node())
+    for _ in range(gc.get_threshold()[0] + 10):
+        Node()  # enough allocations that automatic collection would have run by now
+    assert ref() is not None  # not collected behind the GUI thread's back
+    qtbot.waitUntil(lambda: ref() is None, timeout=3_000)  # the timer on this thread did it
+    outer.stop()
+    outer.deleteLater()
