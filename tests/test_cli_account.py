@@ -145,7 +145,7 @@ def test_new_user_signs_in_with_a_pin_and_uploads(  # noqa: PLR0917 - fixtures
     export, mapping = write_export(tmp_path, with_event=False)
     code, uploaded, err = run(capsys, "upload", str(export), "--mapping", str(mapping))
     assert code == 0, err
-    assert "Acknowledged: 3 of 3 conversions" in uploaded
+    assert "Acknowledged by X: 3 of 3 conversions" in uploaded
     assert {c["event_id"] for c in sandbox.accepted_conversions()} == {DEMO.events[0].id}
 
     secrets = (*DEMO_SECRETS, stored.access_token, stored.access_token_secret)

@@ -77,7 +77,7 @@ def test_upload_prints_one_line_per_batch_with_its_debug_id(demo_env, files, san
         [line] = [line for line in out.splitlines() if debug_id in line]
         assert line.startswith("batch ")
         assert "acknowledged" in line
-    assert "Acknowledged: 600 of 600 conversions in 6 batches" in out
+    assert "Acknowledged by X: 600 of 600 conversions in 6 batches" in out
 
 
 def test_upload_json_summary_and_history(demo_env, files, sandbox, capsys):

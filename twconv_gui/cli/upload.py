@@ -29,6 +29,7 @@ from twconv_gui.core.upload.model import (
     UploadOptions,
     UploadProgress,
     UploadSummary,
+    summary_lines,
 )
 from twconv_gui.terminal import format_table, is_tty
 
@@ -197,37 +198,8 @@ def _phase_label(item: UploadProgress) -> str:
 
 
 def _print_summary(summary: UploadSummary, out: TextIO) -> None:
-    if summary.dry_run:
-        out.write(
-            f"Dry run: {summary.events_total:,} conversions in {summary.batches_total} batches "
-            "would be sent (nothing was sent).\n"
-        )
-    else:
-        out.write(
-            f"Acknowledged: {summary.events_acknowledged:,} of {summary.events_total:,} "
-            f"conversions in {summary.batches_total} batches"
-        )
-        if summary.batches_skipped:
-            out.write(f" ({summary.batches_skipped} batches acknowledged by the earlier run)")
-        out.write("\n")
-    if summary.rows_rejected:
-        out.write(f"Rows rejected before sending: {summary.rows_rejected:,}\n")
-    if summary.events_rejected:
-        out.write(f"Conversions rejected by X: {summary.events_rejected:,}\n")
-    if summary.events_failed:
-        out.write(
-            f"Conversions not delivered (network or server errors): {summary.events_failed:,}"
-            " — run again with --resume\n"
-        )
-    if summary.flagged_batches:
-        listed = ", ".join(map(str, summary.flagged_batches))
-        out.write(f"X processed fewer conversions than sent in batch(es) {listed}\n")
-    if summary.stopped:
-        out.write(f"Stopped: {summary.stopped}\n")
-    if summary.cancelled:
-        out.write("Cancelled: run the same command with --resume to send the rest.\n")
-    if summary.job is not None:
-        out.write(f"Job {summary.job.id} in the journal ({summary.job.status.value}).\n")
+    for line in summary_lines(summary, how_to_resume="run the same command with --resume"):
+        out.write(line + "\n")
     for path in summary.reports:
         out.write(f"Report: {path}\n")
 

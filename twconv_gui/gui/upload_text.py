@@ -8,13 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from twconv_gui.core.upload.journal import JobRecord
-from twconv_gui.core.upload.model import Phase, UploadProgress, UploadSummary
+from twconv_gui.core.upload.model import Phase, UploadProgress, UploadSummary, summary_lines
 
 PROGRESS_STEPS = 1000  # the progress bar's range: tenths of a percent
-
-
-def conversions(count: int) -> str:
-    return f"{count:,} conversion{'' if count == 1 else 's'}"
 
 
 def when(job: JobRecord) -> str:
@@ -116,44 +112,8 @@ def headline(summary: UploadSummary) -> str:
 
 
 def describe_summary(summary: UploadSummary) -> list[str]:
-    """The final summary in words, one line per fact (the CLI's summary, for the window)."""
-    lines: list[str] = []
-    if summary.dry_run:
-        lines.append(
-            f"Dry run: {summary.events_total:,} conversions in {summary.batches_total:,} batches "
-            "would be sent. Nothing was sent."
-        )
-    else:
-        line = (
-            f"Acknowledged by X: {summary.events_acknowledged:,} of {summary.events_total:,} "
-            f"conversions in {summary.batches_total:,} batches"
-        )
-        if summary.batches_skipped:
-            line += f" ({summary.batches_skipped:,} batches acknowledged by the earlier run)"
-        lines.append(line + ".")
-    if summary.events_rejected:
-        lines.append(
-            f"Rejected by X: {conversions(summary.events_rejected)} (see rejected-rows.csv)."
-        )
-    if summary.events_failed:
-        lines.append(
-            f"Not delivered (network or server errors): {conversions(summary.events_failed)}. "
-            "Press Start and choose Resume to send them."
-        )
-    if summary.rows_rejected:
-        lines.append(
-            f"Rows rejected before sending: {summary.rows_rejected:,} (see rejected-rows.csv)."
-        )
-    if summary.flagged_batches:
-        listed = ", ".join(map(str, summary.flagged_batches))
-        lines.append(f"X processed fewer conversions than were sent in batch(es) {listed}.")
-    if summary.stopped:
-        lines.append(f"Stopped: {summary.stopped}")
-    if summary.cancelled:
-        lines.append("Cancelled: press Start and choose Resume to send the rest.")
-    if summary.job is not None:
-        lines.append(f"Job {summary.job.id} in the journal ({summary.job.status.value}).")
-    return lines
+    """The final summary in words, one line per fact (the same facts the CLI prints)."""
+    return summary_lines(summary, how_to_resume="press Start and choose Resume")
 
 
 def report_folder(summary: UploadSummary) -> Path | None:

@@ -148,3 +148,52 @@ def stop_message(response: Any, options: UploadOptions) -> str:
         f"X did not find what was asked for ({detail}). Check the pixel id "
         f"({options.pixel_id}){event} in X Ads Events Manager."
     )
+
+
+def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
+    """The summary in words, one fact a line, for the CLI and the window alike.
+
+    Args:
+        summary: the finished upload.
+        how_to_resume: what this front end tells users to do to send the rest, e.g.
+            "run the same command with --resume" or "press Start and choose Resume".
+    """
+    lines: list[str] = []
+    if summary.dry_run:
+        lines.append(
+            f"Dry run: {summary.events_total:,} conversions in {summary.batches_total:,} batches "
+            "would be sent. Nothing was sent."
+        )
+    else:
+        line = (
+            f"Acknowledged by X: {summary.events_acknowledged:,} of {summary.events_total:,} "
+            f"conversions in {summary.batches_total:,} batches"
+        )
+        if summary.batches_skipped:
+            line += f" ({summary.batches_skipped:,} batches acknowledged by the earlier run)"
+        lines.append(line + ".")
+    if summary.events_rejected:
+        lines.append(f"Rejected by X: {_count(summary.events_rejected)} (see rejected-rows.csv).")
+    if summary.events_failed:
+        lines.append(
+            f"Not delivered (network or server errors): {_count(summary.events_failed)}; "
+            f"{how_to_resume} to send them."
+        )
+    if summary.rows_rejected:
+        lines.append(
+            f"Rows rejected before sending: {summary.rows_rejected:,} (see rejected-rows.csv)."
+        )
+    if summary.flagged_batches:
+        listed = ", ".join(map(str, summary.flagged_batches))
+        lines.append(f"X processed fewer conversions than were sent in batch(es) {listed}.")
+    if summary.stopped:
+        lines.append(f"Stopped: {summary.stopped}")
+    if summary.cancelled:
+        lines.append(f"Cancelled: {how_to_resume} to send the rest.")
+    if summary.job is not None:
+        lines.append(f"Job {summary.job.id} in the journal ({summary.job.status.value}).")
+    return lines
+
+
+def _count(events: int) -> str:
+    return f"{events:,} conversion{'' if events == 1 else 's'}"
