@@ -251,7 +251,7 @@ def test_batches_keep_file_order_and_skip_rejected_rows(export):
             "constants": {"event_id": "o87ne"},
         }
     )
-    found = list(batches(Preparation(open_table(path), profile), size=500))
+    found = list(batches(Preparation(open_table(path), profile).encoded(), size=500))
     assert [len(b.events) for b in found] == [500, 500, 202]
     assert [b.number for b in found] == [1, 2, 3]
     assert found[0].first_row == 2

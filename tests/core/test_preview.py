@@ -177,7 +177,10 @@ def test_batch_of_a_row_is_the_batch_the_engine_sends(sample):
     size = 10
     sent = list(
         batches(
-            Preparation(open_table(str(SAMPLE)), MappingProfile.load(str(SAMPLE_MAPPING))), size
+            Preparation(
+                open_table(str(SAMPLE)), MappingProfile.load(str(SAMPLE_MAPPING))
+            ).encoded(),
+            size,
         )
     )
     position = next(i for i, item in enumerate(sample.rows) if item.rows[0] == 25)

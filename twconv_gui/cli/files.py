@@ -119,11 +119,10 @@ def run_prepare(args: argparse.Namespace, out: TextIO) -> int:
     preparation, bar = _prepare(args)
     tmp = args.out.with_name(args.out.name + ".part")
     try:
-        with bar, tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            for item in preparation:
-                if item.event is not None:
-                    handle.write(json.dumps(item.event, ensure_ascii=False, separators=(",", ":")))
-                    handle.write("\n")
+        with bar, tmp.open("wb") as handle:
+            for item in preparation.encoded():
+                if item.payload is not None:
+                    handle.write(item.payload + b"\n")
         tmp.replace(args.out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.prepare import PreparedEvent
+from twconv_gui.core.payload import join_conversions
+from twconv_gui.core.prepare import EncodedEvent
 
 MAX_BATCH_SIZE = 500  # the API takes 1 to 500 conversions per request
 
@@ -17,7 +19,7 @@ class Batch:
     """One request's worth of conversions and the source rows each came from."""
 
     number: int
-    events: tuple[dict[str, Any], ...]
+    events: tuple[bytes, ...]  # each conversion as the compact JSON that is sent
     rows: tuple[tuple[int, ...], ...]
 
     @property
@@ -28,9 +30,14 @@ class Batch:
     def last_row(self) -> int:
         return max(self.rows[-1])
 
+    def body(self) -> bytes:
+        """The request body: {"conversions": [...]} as UTF-8 JSON."""
+        return join_conversions(self.events)
+
     def payload(self) -> dict[str, Any]:
-        """The request body: {"conversions": [...]}."""
-        return {"conversions": list(self.events)}
+        """The request body decoded, {"conversions": [...]}."""
+        result: dict[str, Any] = json.loads(self.body())
+        return result
 
 
 def check_batch_size(size: int) -> int:
@@ -43,16 +50,17 @@ def check_batch_size(size: int) -> int:
     return size
 
 
-def batches(prepared: Iterable[PreparedEvent], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
-    """Ready events in batches of `size`; rejected rows are skipped, order is kept."""
+def batches(prepared: Iterable[EncodedEvent], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+    """Ready events (`Preparation.encoded()`) in batches of `size`; rejected rows are skipped,
+    order is kept."""
     check_batch_size(size)
-    events: list[dict[str, Any]] = []
+    events: list[bytes] = []
     rows: list[tuple[int, ...]] = []
     number = 0
     for item in prepared:
-        if item.event is None:
+        if item.payload is None:
             continue
-        events.append(item.event)
+        events.append(item.payload)
         rows.append(item.rows)
         if len(events) == size:
             number += 1

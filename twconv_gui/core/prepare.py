@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from twconv_gui.core import amounts, identifiers
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import ChunkConverter, default_workers
+from twconv_gui.core.parallel import ChunkConverter, Finish, default_workers
+from twconv_gui.core.payload import encode_conversion
 from twconv_gui.core.problems import Problem, Severity
 from twconv_gui.core.reading.table import Cell, Row, Table
 from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
@@ -38,6 +40,39 @@ class PreparedEvent:
     @property
     def ok(self) -> bool:
         return self.event is not None
+
+    @property
+    def conversion_id(self) -> str | None:
+        return self.event.get("conversion_id") if self.event is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEvent:
+    """A PreparedEvent whose conversion object is already the compact JSON that is sent.
+
+    What uploads and `twconv prepare` need: the encoding happens where the rows are converted
+    (in the worker processes for big files), and bytes travel between processes far cheaper
+    than dicts. `conversion_id` is kept apart for the repeat check.
+    """
+
+    rows: tuple[int, ...]
+    payload: bytes | None
+    problems: tuple[Problem, ...] = ()
+    conversion_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.payload is not None
+
+    @classmethod
+    def of(cls, prepared: PreparedEvent) -> EncodedEvent:
+        if prepared.event is None:
+            return cls(prepared.rows, None, prepared.problems)
+        payload = encode_conversion(prepared.event)
+        return cls(prepared.rows, payload, prepared.problems, prepared.conversion_id)
+
+
+_Result = TypeVar("_Result", PreparedEvent, EncodedEvent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +134,19 @@ class Preparation:
         )
 
     def __iter__(self) -> Iterator[PreparedEvent]:
+        return self._prepared(PreparedEvent)
+
+    def encoded(self) -> Iterator[EncodedEvent]:
+        """Like iterating the preparation, with each event as the JSON that will be sent."""
+        return self._prepared(EncodedEvent)
+
+    def _prepared(self, kind: type[_Result]) -> Iterator[_Result]:
         with ChunkConverter(self._workers) as converter:
             reader = self._row_reader()  # the first pass overlaps with the workers' start-up
-            group = self.profile.group_by_conversion_id
-            results = self._group(reader, converter) if group else self._single(reader, converter)
+            if self.profile.group_by_conversion_id:
+                results = self._group(reader, converter, kind)
+            else:
+                results = self._single(reader, converter, kind)
             for result in results:
                 self._count(result)
                 yield result
@@ -159,13 +203,16 @@ class Preparation:
             self._tick("preparing", self.summary.rows_read)
             yield chunk
 
-    def _single(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
+    def _single(
+        self, reader: RowReader, converter: ChunkConverter, kind: type[_Result]
+    ) -> Iterator[_Result]:
         first_row_of_id: dict[str, int] = {}
-        chunks = converter.convert(reader, self._chunks(), finish=finish_as_tuple)
+        finish_row: Finish = finish_encoded if kind is EncodedEvent else finish_as_tuple
+        chunks = converter.convert(reader, self._chunks(), finish=finish_row)
         for converted in chunks:
             for item in converted:
-                result = PreparedEvent(*item)
-                conversion_id = result.event.get("conversion_id") if result.event else None
+                result = kind(*item)
+                conversion_id = result.conversion_id
                 if conversion_id is not None:
                     row = result.rows[0]
                     first = first_row_of_id.setdefault(conversion_id, row)
@@ -174,7 +221,9 @@ class Preparation:
                         continue
                 yield result
 
-    def _group(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
+    def _group(
+        self, reader: RowReader, converter: ChunkConverter, kind: type[_Result]
+    ) -> Iterator[_Result]:
         groups: dict[str, list[RowValues]] = {}
         order: list[str | list[RowValues]] = []
         chunks = converter.convert(reader, self._chunks(), finish=None)
@@ -189,7 +238,8 @@ class Preparation:
                     groups[key] = [values]
                     order.append(key)
         for item in order:
-            yield finish(groups[item] if isinstance(item, str) else item)
+            prepared = finish(groups[item] if isinstance(item, str) else item)
+            yield prepared if kind is PreparedEvent else EncodedEvent.of(prepared)  # type: ignore[misc]
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -201,7 +251,7 @@ class Preparation:
         if self._progress is not None:
             self._progress(PrepareProgress(phase, done, self.table.estimated_rows))
 
-    def _count(self, result: PreparedEvent) -> None:
+    def _count(self, result: PreparedEvent | EncodedEvent) -> None:
         summary = self.summary
         if result.problems:
             summary.problems.extend(result.problems)
@@ -213,9 +263,7 @@ class Preparation:
             summary.rows_rejected += len(result.rows)
 
 
-def _with_repeat_warning(
-    result: PreparedEvent, first_row: int, profile: MappingProfile
-) -> PreparedEvent:
+def _with_repeat_warning(result: _Result, first_row: int, profile: MappingProfile) -> _Result:
     warning = Problem(
         result.rows[0],
         "conversion_id",
@@ -224,12 +272,20 @@ def _with_repeat_warning(
         "turn on grouping by conversion_id if rows are items of one order",
         Severity.WARNING,
     )
-    return PreparedEvent(result.rows, result.event, (*result.problems, warning))
+    return dataclasses.replace(result, problems=(*result.problems, warning))
 
 
 def finish_as_tuple(row: RowValues) -> tuple[Any, ...]:
     """finish() of one row as a plain tuple: ten times cheaper to send between processes."""
     return _finish_row(row)
+
+
+def finish_encoded(row: RowValues) -> tuple[Any, ...]:
+    """finish() of one row with the event encoded: the fields of an EncodedEvent."""
+    rows, event, problems = _finish_row(row)
+    if event is None:
+        return rows, None, problems, None
+    return rows, encode_conversion(event), problems, event.get("conversion_id")
 
 
 def finish(rows: list[RowValues]) -> PreparedEvent:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -21,6 +20,7 @@ from twconv_gui import APP_NAME, __version__
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.api.responses import ApiError, ApiResponse, RateLimit
 from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.payload import encode_conversion, join_conversions
 
 __all__ = [
     "DEFAULT_API_BASE",
@@ -180,19 +180,13 @@ class ApiClient:
         return f"{self.settings.base_url}/{self.settings.version}/{relative}"
 
     def post_conversions(
-        self,
-        pixel_id: str,
-        conversions: Sequence[Mapping[str, Any]],
-        *,
-        body: bytes | None = None,
+        self, pixel_id: str, conversions: Sequence[Mapping[str, Any]]
     ) -> ApiResponse:
-        """Send one batch of conversion events.
+        """Send one batch of conversion events, as `{"conversions": [...]}`.
 
         Args:
             pixel_id: The base-36 id of the pixel (event source), e.g. `o8z6j`.
-            conversions: The conversion objects, sent as `{"conversions": [...]}`.
-            body: `conversions_body(conversions)` when the caller made it already (the upload
-                engine encodes each batch once, for its journal digest and for sending).
+            conversions: The conversion objects.
 
         Returns:
             The parsed answer, whatever its status.
@@ -202,14 +196,17 @@ class ApiClient:
                 JSON; nothing is sent then.
             TransportError: When no answer came (timeout, refused or broken connection).
         """
+        return self.post_body(pixel_id, conversions_body(conversions))
+
+    def post_body(self, pixel_id: str, body: bytes) -> ApiResponse:
+        """Send one batch already encoded (see core.payload: the upload engine encodes each
+        conversion once, for its journal digest and for sending); as post_conversions."""
         pixel = pixel_id.strip()
         if not _PIXEL_ID.fullmatch(pixel):
             raise TwconvError(
                 f"Pixel id {_shown(pixel_id)!r} is not valid: give the base-36 id of the pixel "
                 "(lowercase letters and digits, e.g. o8z6j), as Events Manager shows it."
             )
-        if body is None:
-            body = conversions_body(conversions)
         # With a JSON content type requests-oauthlib leaves the body out of the signature,
         # which is what X expects.
         return self._request(
@@ -368,15 +365,4 @@ def conversions_body(conversions: Sequence[Mapping[str, Any]]) -> bytes:
     Raises:
         TwconvError: A value cannot be written as JSON (not text, a whole or finite number).
     """
-    try:
-        return json.dumps(
-            {"conversions": list(conversions)},
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-    except (TypeError, ValueError) as exc:
-        raise TwconvError(
-            f"A conversion in this batch cannot be sent as JSON ({type(exc).__name__}: a "
-            "value is not text, a whole number or a finite number)."
-        ) from None
+    return join_conversions(encode_conversion(c) for c in conversions)

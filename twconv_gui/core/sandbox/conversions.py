@@ -75,9 +75,9 @@ def check_conversion(conversion: dict[str, Any], account: SandboxAccount) -> Non
     Raises:
         ApiError: 400 for a missing or malformed field, 404 for an event of another account.
     """
-    for name in conversion:
-        if name not in FIELDS:
-            raise invalid(f"Unknown parameter {_name(name)} in a conversion")
+    if not FIELDS.issuperset(conversion):
+        unknown = next(name for name in conversion if name not in FIELDS)
+        raise invalid(f"Unknown parameter {_name(unknown)} in a conversion")
     for name in REQUIRED:
         if name not in conversion or conversion[name] is None:
             raise ApiError(400, "MISSING_PARAMETER", f"{name} is missing", "conversions")
@@ -115,7 +115,7 @@ def _check_event(value: Any, account: SandboxAccount) -> None:
     prefix = f"tw-{account.pixel_id}-"
     if value.startswith("tw-"):
         event = value[len(prefix) :] if value.startswith(prefix) else ""
-    if event not in {e.id for e in account.events}:
+    if event not in account.event_ids:
         shown = value if len(value) <= 24 else value[:24] + "…"
         raise ApiError(404, "NOT_FOUND", f"event_id {shown} does not belong to provided account")
 
@@ -127,13 +127,14 @@ def _check_identifiers(value: Any) -> None:
     for identifier in value:
         if not isinstance(identifier, dict):
             raise invalid("Every identifier must be a JSON object")
+        if len(identifier) == 1 and (key := next(iter(identifier))) in SINGLE_IDENTIFIERS:
+            _check_identifier(key, identifier[key])
+            has_other = True
+            continue
         keys = set(identifier)
         if keys == {"ip_address", "user_agent"}:
             _check_ip_and_agent(identifier["ip_address"], identifier["user_agent"])
             has_pair = True
-        elif len(keys) == 1 and (key := next(iter(keys))) in SINGLE_IDENTIFIERS:
-            _check_identifier(key, identifier[key])
-            has_other = True
         elif keys & {"ip_address", "user_agent"} and len(keys) == 1:
             raise invalid("ip_address and user_agent must travel together in one identifier")
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # The permissions X lists for a user on an ad account; uploading needs AD_MANAGER or ACCOUNT_ADMIN.
@@ -32,6 +33,10 @@ class SandboxAccount:
     @property
     def can_upload(self) -> bool:
         return bool(UPLOAD_PERMISSIONS.intersection(self.permissions))
+
+    @functools.cached_property
+    def event_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.events)
 
 
 @dataclass(frozen=True)

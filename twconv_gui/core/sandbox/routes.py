@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import logging
 import math
 import re
@@ -40,12 +41,20 @@ _ACCOUNTS = re.compile(r"/(?P<v>\d+)/accounts(?:/(?P<id>[^/]+)(?:/(?P<sub>[a-z_]
 
 @dataclass(frozen=True)
 class AcceptedBatch:
-    """A conversions request the sandbox accepted, with the debug_id it answered."""
+    """A conversions request the sandbox accepted, with the debug_id it answered.
+
+    The body is kept as received: a long run keeps one bytes object per batch rather than
+    millions of dicts, which the garbage collector would walk again on every request.
+    """
 
     debug_id: str
     pixel_id: str
-    conversions: tuple[dict[str, Any], ...]
+    body: bytes
     received_at: float
+
+    @property
+    def conversions(self) -> tuple[dict[str, Any], ...]:
+        return tuple(json.loads(self.body)["conversions"])
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,7 @@ class SandboxApp:
             check_conversion(conversion, account)
         if self.faults.rejects(c.get("conversion_id") for c in conversions):
             raise invalid("A conversion of this request was rejected (sandbox reject rule)")
-        batch = AcceptedBatch(str(uuid.uuid4()), pixel_id, tuple(conversions), time.time())
+        batch = AcceptedBatch(str(uuid.uuid4()), pixel_id, request.body, time.time())
         with self._lock:
             self.accepted.append(batch)
         log.debug("accepted %d conversions, debug_id %s", len(conversions), batch.debug_id)

@@ -7,9 +7,7 @@ import queue
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from twconv_gui.core.api.client import conversions_body
 from twconv_gui.core.batching import batches
 from twconv_gui.core.prepare import Preparation
 from twconv_gui.core.upload.model import UploadRefused
@@ -22,9 +20,9 @@ class ReadyBatch:
     """A prepared batch on its way to a sender; `digest` identifies its exact payload."""
 
     number: int
-    events: tuple[dict[str, Any], ...]
+    events: tuple[bytes, ...]  # each conversion as the compact JSON that is sent
     rows: tuple[tuple[int, ...], ...]
-    body: bytes  # the request body, encoded once
+    body: bytes  # the request body, joined once
     digest: str
 
     @property
@@ -77,8 +75,8 @@ class BatchProducer:
 
     def _run(self) -> None:
         try:
-            for batch in batches(self.preparation, self.batch_size):
-                body = conversions_body(batch.events)
+            for batch in batches(self.preparation.encoded(), self.batch_size):
+                body = batch.body()
                 ready = ReadyBatch(
                     batch.number, batch.events, batch.rows, body, payload_digest(body)
                 )

@@ -6,10 +6,10 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from twconv_gui.core.api.client import ApiClient, ApiResponse, TransportError
 from twconv_gui.core.api.throttle import Backoff, RateGovernor
+from twconv_gui.core.payload import join_conversions
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class BatchSender:
 
     def send(
         self,
-        events: Sequence[dict[str, Any]],
+        events: Sequence[bytes],
         rows: Sequence[Sequence[int]],
         body: bytes | None = None,
     ) -> SendOutcome:
@@ -118,15 +118,17 @@ class BatchSender:
     # -- one request, retried -----------------------------------------------------------------
 
     def _request(
-        self, events: Sequence[dict[str, Any]], outcome: SendOutcome, body: bytes | None = None
+        self, events: Sequence[bytes], outcome: SendOutcome, body: bytes | None = None
     ) -> ApiResponse | None:
         """The final answer for these events, or None when retries ran out (error set)."""
+        if body is None:
+            body = join_conversions(events)
         attempt = rate_waits = 0
         while True:
             self._wait_until_allowed(len(events))
             outcome.requests += 1
             try:
-                response = self.client.post_conversions(self.pixel_id, events, body=body)
+                response = self.client.post_body(self.pixel_id, body)
             except TransportError as exc:
                 attempt += 1
                 if not self._retry_after_failure(str(exc), attempt, outcome):
@@ -184,7 +186,7 @@ class BatchSender:
 
     def _bisect(
         self,
-        events: list[dict[str, Any]],
+        events: list[bytes],
         rows: list[Sequence[int]],
         response: ApiResponse,
         outcome: SendOutcome,
