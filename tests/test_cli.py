@@ -2,11 +2,13 @@
 
 import json
 import shutil
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
 
-from twconv_gui.cli import main
+from twconv_gui.cli import COMMANDS, build_parser, main
 
 SAMPLE = resources.files("twconv_gui.resources") / "sample_export.csv"
 SAMPLE_MAPPING = resources.files("twconv_gui.resources") / "sample_mapping.json"
@@ -120,3 +122,32 @@ def test_inspect_sheet_by_number_or_by_a_name_made_of_digits(tmp_path, capsys):
     assert main(["inspect", str(path), "--sheet", "Orders", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [c["name"] for c in data["columns"]] == ["Order ID", "Total"]
+
+
+def _command_names(parser):
+    [subcommands] = [a for a in parser._actions if a.dest == "command"]
+    return list(subcommands.choices)
+
+
+def test_each_command_runs_with_only_its_own_module_loaded(capsys):
+    assert _command_names(build_parser()) == list(COMMANDS)
+    for name in COMMANDS:
+        assert _command_names(build_parser(name)) == [
+            c for c, module in COMMANDS.items() if module == COMMANDS[name]
+        ]
+        with pytest.raises(SystemExit) as done:
+            main([name, "--help"])
+        assert done.value.code == 0
+        assert f"usage: twconv {name}" in capsys.readouterr().out
+
+
+def test_upload_starts_without_loading_inspection_or_sandbox_code():
+    code = (
+        "import sys; from twconv_gui.cli import build_parser; build_parser('upload'); "
+        "print(sorted(m for m in ('twconv_gui.core.inspection', "
+        "'twconv_gui.core.sandbox', 'twconv_gui.core.suggest') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -2,6 +2,8 @@
 
 import csv
 import hashlib
+import json
+import os
 import threading
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from twconv_gui.core.batching import batches
 from twconv_gui.core.errors import Cancelled, MappingError, TwconvError
 from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.parallel import WORKER_NICENESS, ChunkConverter
+from twconv_gui.core.payload import join_conversions
 from twconv_gui.core.prepare import Preparation
 from twconv_gui.core.reading.opening import open_table
 
@@ -288,3 +292,27 @@ def test_worker_processes_give_the_same_results_in_the_same_order(export, group)
     assert pooled.summary == serial.summary
     assert serial.summary.rows_read == 4500
     assert serial.summary.rows_rejected > 0  # the "broken" emails
+    # Uploads take the same events already encoded, as the workers wrote them.
+    encoded = Preparation(open_table(path), profile, workers=2)
+    encoded_results = list(encoded.encoded())
+    assert encoded.summary == serial.summary
+    assert [(e.rows, e.problems) for e in encoded_results] == [
+        (r.rows, r.problems) for r in serial_results
+    ]
+    events = [r.event for r in serial_results if r.event is not None]
+    body = json.dumps(
+        {"conversions": events}, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+    assert join_conversions(e.payload for e in encoded_results if e.payload) == body.encode()
+    assert [e.conversion_id for e in encoded_results if e.ok] == [
+        ev["conversion_id"] for ev in events
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities on this system")
+def test_worker_processes_convert_at_background_priority():
+    # The window and the threads reading X's answers must not wait behind row conversion.
+    with ChunkConverter(2) as converter:
+        assert converter._pool is not None
+        worker_nice = converter._pool.submit(os.nice, 0).result()
+    assert worker_nice == min(os.nice(0) + WORKER_NICENESS, 19)

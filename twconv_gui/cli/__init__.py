@@ -3,31 +3,50 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from twconv_gui import __version__
-from twconv_gui.cli import account, files, upload
 from twconv_gui.core.errors import Cancelled, TwconvError
 
 EXIT_UNUSABLE, EXIT_CANCELLED = 2, 130
 
+# The module (in twconv_gui.cli) that defines each command, in the order `--help` lists them.
+# Only the module of the command being run is imported: `twconv upload` starts without
+# loading what `login` or `inspect` need, which matters to scripts that call twconv often.
+COMMANDS = {
+    "inspect": "files",
+    "check": "files",
+    "prepare": "files",
+    "upload": "upload",
+    "history": "upload",
+    "sandbox": "sandbox",
+    "login": "account",
+    "credentials": "account",
+    "accounts": "account",
+    "events": "account",
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: for one command when it is known, else for all of them."""
     parser = argparse.ArgumentParser(
         prog="twconv",
         description="Turn spreadsheet exports into X Ads offline conversions.",
     )
     parser.add_argument("--version", action="version", version=f"twconv {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    files.add_parsers(commands)
-    upload.add_parsers(commands)
-    account.add_parsers(commands)
+    wanted = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for module in wanted:
+        importlib.import_module(f"twconv_gui.cli.{module}").add_parsers(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = arguments[0] if arguments else None
+    args = build_parser(command).parse_args(arguments)
     try:
         code: int = args.run(args, sys.stdout)
     except TwconvError as exc:

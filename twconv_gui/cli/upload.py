@@ -20,7 +20,6 @@ from twconv_gui.core.logs import setup_logging
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.profiles import ProfileStore, resolve_credentials
 from twconv_gui.core.reading.opening import open_table
-from twconv_gui.core.sandbox.server import run_sandbox
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import Journal
 from twconv_gui.core.upload.model import (
@@ -64,23 +63,6 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     history.add_argument("--json", action="store_true")
     history.add_argument("--limit", type=int, default=50, metavar="N")
     history.set_defaults(run=run_history)
-
-    sandbox = commands.add_parser(
-        "sandbox", help="serve a local stand-in for the X Ads API on 127.0.0.1"
-    )
-    sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument(
-        "--fault",
-        action="append",
-        default=[],
-        metavar="RULE",
-        help="429[:COUNT[:RESET_S]], 500[:COUNT], 503[:COUNT], 503html[:COUNT], "
-        "slow:SECONDS[:COUNT], drop[:COUNT], reject:CONVERSION_ID (repeatable)",
-    )
-    sandbox.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
-    sandbox.set_defaults(
-        run=lambda args, out: run_sandbox(args.port, args.fault, out, latency=args.latency)
-    )
 
 
 def run_upload(args: argparse.Namespace, out: TextIO) -> int:

@@ -213,6 +213,8 @@ def currency_from_amount(value: Cell) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    if _NUMERIC.fullmatch(value.strip()) is not None:
+        return None  # the common case: digits and separators only
     m = _split(value)[0]
     if m is None:
         return None

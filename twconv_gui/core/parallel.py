@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -18,6 +19,9 @@ from twconv_gui.core.row_values import RowReader, RowValues
 
 # Below this many rows, starting processes costs more than it saves.
 PARALLEL_MIN_ROWS = 30_000
+# Workers convert in the background: a lower priority keeps the window, the threads that
+# talk to X (whose answers must be read promptly) and the rest of the computer responsive.
+WORKER_NICENESS = 10
 
 Finish = Callable[[RowValues], tuple[Any, ...]]
 
@@ -51,7 +55,9 @@ class ChunkConverter:
             context = multiprocessing.get_context(
                 "forkserver" if sys.platform.startswith("linux") else "spawn"
             )
-            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_lower_priority
+            )
             for _ in range(workers):
                 self._pool.submit(_warm_up)
 
@@ -88,6 +94,13 @@ class ChunkConverter:
                 "The helper processes that prepare big files stopped unexpectedly (the "
                 "computer may be out of memory). Close other programs and try again."
             ) from None
+
+
+def _lower_priority() -> None:
+    """Runs first in each worker: background priority where the system has one (not Windows)."""
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(WORKER_NICENESS)
 
 
 def _warm_up() -> None:

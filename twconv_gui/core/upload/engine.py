@@ -186,6 +186,8 @@ class Upload:
         producer = self._producer
         assert producer is not None
         while not self._halt.is_set() and len(pending) < 2 * self.options.workers:
+            if not pending and producer.finished.is_set() and producer.queue.empty():
+                return False  # all taken: no need to wait out the timeout below
             try:
                 batch = producer.queue.get(timeout=0 if pending else PROGRESS_INTERVAL)
             except queue.Empty:

@@ -1,0 +1,26 @@
+"""`twconv sandbox`: the local stand-in for the X Ads API, for trying things out and for tests."""
+
+from __future__ import annotations
+
+import argparse
+
+from twconv_gui.core.sandbox.server import run_sandbox
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sandbox = commands.add_parser(
+        "sandbox", help="serve a local stand-in for the X Ads API on 127.0.0.1"
+    )
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="429[:COUNT[:RESET_S]], 500[:COUNT], 503[:COUNT], 503html[:COUNT], "
+        "slow:SECONDS[:COUNT], drop[:COUNT], reject:CONVERSION_ID (repeatable)",
+    )
+    sandbox.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    sandbox.set_defaults(
+        run=lambda args, out: run_sandbox(args.port, args.fault, out, latency=args.latency)
+    )
