@@ -46,16 +46,27 @@ ENV = {
 
 
 def write_export(path: Path, count: int) -> None:
+    """A shop's order export: about 3 orders in 10 come from returning customers (same email
+    and phone as before), half of the customers left a phone number, in mixed notations."""
     rng = random.Random(3)
     start = datetime(2026, 10, 1, 8)
+    notations = ("+1 ({a}) {b}-{c}", "+1 {a} {b} {c}", "+1{a}{b}{c}", "+1-{a}-{b}-{c}")
+    customers = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Order ID", "Order Date", "Email", "Phone", "Total"])
         for i in range(count):
+            if customers and rng.random() < 0.3:
+                customer = rng.randrange(customers)
+            else:
+                customer, customers = customers, customers + 1
+            phone = ""
+            if customer % 2:
+                a, b, c = 200 + customer // 10**7 % 800, customer // 10**4 % 1000, customer % 10**4
+                phone = notations[customer % 4].format(a=a, b=f"{b:03d}", c=f"{c:04d}")
             when = start + timedelta(seconds=rng.randint(0, 50 * 86400))
-            phone = f"+1 212 555 {i % 10000:04d}" if i % 2 else ""
             writer.writerow(
-                [f"B-{i}", f"{when:%Y-%m-%d %H:%M:%S}", f"buyer{i}@example.com", phone,
+                [f"B-{i}", f"{when:%Y-%m-%d %H:%M:%S}", f"buyer{customer}@example.com", phone,
                  f"{rng.uniform(5, 500):.2f}"]
             )  # fmt: skip
 

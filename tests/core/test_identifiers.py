@@ -187,6 +187,20 @@ def test_phone_hash_is_not_the_meta_rule_without_plus() -> None:
     assert digest != sha("12125550134")
 
 
+def test_a_number_read_again_gives_the_same_digest_in_its_own_region() -> None:
+    # Returning customers repeat their number; the second reading must not differ, and a
+    # national number means something else under another default region.
+    national = "020 7946 0018"
+    london = sha("+442079460018")
+    assert PhoneHasher("GB").hash(national) == london
+    assert PhoneHasher("GB").hash(national) == london
+    with pytest.raises(ValueProblem):
+        PhoneHasher("US").hash(national)
+    assert PhoneHasher("US").hash(2125550134) == PhoneHasher("US").hash("2125550134")
+    with pytest.raises(ValueProblem, match="TRUE/FALSE"):
+        PhoneHasher("US").hash(True)
+
+
 def test_phone_hash_passes_a_sha256_through_lowercased() -> None:
     digest = sha("+12125550134")
     hasher = PhoneHasher("US")

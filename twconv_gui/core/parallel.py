@@ -44,13 +44,16 @@ class ChunkConverter:
     """Converts chunks of rows, in this process (workers <= 1) or in a pool of processes.
 
     The pool starts at construction, so the workers' start-up (imports, phone metadata)
-    overlaps with the caller's first look at the file. Use it as a context manager: leaving
-    it (cancel, error, early stop) shuts the pool down without waiting for queued chunks.
+    overlaps with the caller's first look at the file; chunks that come before any worker is
+    ready are converted here, so the first results (an upload's first batches) do not wait
+    for it. Use it as a context manager: leaving it (cancel, error, early stop) shuts the
+    pool down without waiting for queued chunks.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
+        self._warm_ups: list[Future[None]] = []
         if workers > 1:
             context = multiprocessing.get_context(
                 "forkserver" if sys.platform.startswith("linux") else "spawn"
@@ -58,8 +61,7 @@ class ChunkConverter:
             self._pool = ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_lower_priority
             )
-            for _ in range(workers):
-                self._pool.submit(_warm_up)
+            self._warm_ups = [self._pool.submit(_warm_up) for _ in range(workers)]
 
     def __enter__(self) -> ChunkConverter:
         return self
@@ -84,6 +86,9 @@ class ChunkConverter:
         pending: deque[Future[list[Any]]] = deque()
         try:
             for chunk in chunks:
+                if not pending and not any(f.done() for f in self._warm_ups):
+                    yield _convert(reader, chunk, finish)  # no worker is ready yet
+                    continue
                 pending.append(self._pool.submit(_convert, reader, chunk, finish))
                 if len(pending) >= 3 * self.workers:
                     yield pending.popleft().result()
