@@ -313,6 +313,8 @@ def test_worker_processes_give_the_same_results_in_the_same_order(export, group)
 def test_worker_processes_convert_at_background_priority():
     # The window and the threads reading X's answers must not wait behind row conversion.
     with ChunkConverter(2) as converter:
+        assert converter._starter is not None
+        converter._starter.join()  # the pool starts in a helper thread
         assert converter._pool is not None
         worker_nice = converter._pool.submit(os.nice, 0).result()
     assert worker_nice == min(os.nice(0) + WORKER_NICENESS, 19)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -16,6 +18,8 @@ from twconv_gui.core import identifiers
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.reading.table import Row
 from twconv_gui.core.row_values import RowReader, RowValues
+
+log = logging.getLogger(__name__)
 
 # Below this many rows, starting processes costs more than it saves.
 PARALLEL_MIN_ROWS = 30_000
@@ -43,30 +47,52 @@ def default_workers(estimated_rows: int | None) -> int:
 class ChunkConverter:
     """Converts chunks of rows, in this process (workers <= 1) or in a pool of processes.
 
-    The pool starts at construction, so the workers' start-up (imports, phone metadata)
-    overlaps with the caller's first look at the file; chunks that come before any worker is
-    ready are converted here, so the first results (an upload's first batches) do not wait
-    for it. Use it as a context manager: leaving it (cancel, error, early stop) shuts the
-    pool down without waiting for queued chunks.
+    The pool starts at construction, in a helper thread (starting processes blocks for a
+    while), so the workers' start-up (imports, phone metadata) overlaps with the caller's
+    first look at the file; chunks that come before any worker is ready are converted here,
+    so the first results (an upload's first batches) do not wait for it. If the processes
+    cannot start, every chunk is converted here. Use it as a context manager: leaving it
+    (cancel, error, early stop) shuts the pool down without waiting for queued chunks.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._warm_ups: list[Future[None]] = []
+        self._starter: threading.Thread | None = None
         if workers > 1:
-            context = multiprocessing.get_context(
-                "forkserver" if sys.platform.startswith("linux") else "spawn"
+            self._starter = threading.Thread(
+                target=self._start, name="twconv-pool-start", daemon=True
             )
-            self._pool = ProcessPoolExecutor(
-                workers, mp_context=context, initializer=_lower_priority
+            self._starter.start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context(
+            "forkserver" if sys.platform.startswith("linux") else "spawn"
+        )
+        try:
+            pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_lower_priority
             )
-            self._warm_ups = [self._pool.submit(_warm_up) for _ in range(workers)]
+            self._warm_ups = [pool.submit(_warm_up) for _ in range(self.workers)]
+        except (OSError, RuntimeError) as exc:
+            log.warning("helper processes did not start (%s); converting in one process", exc)
+            return
+        self._pool = pool
+
+    def _ready_pool(self) -> ProcessPoolExecutor | None:
+        """The pool once at least one worker has started, else None."""
+        pool = self._pool
+        if pool is not None and any(f.done() for f in self._warm_ups):
+            return pool
+        return None
 
     def __enter__(self) -> ChunkConverter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._starter is not None:
+            self._starter.join()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -79,17 +105,18 @@ class ChunkConverter:
         At most a few chunks per worker are in flight, so memory stays bounded whatever the
         file size. `finish` must be a module-level function (workers receive it by name).
         """
-        if self._pool is None:
+        if self.workers <= 1:
             for chunk in chunks:
                 yield _convert(reader, chunk, finish)
             return
         pending: deque[Future[list[Any]]] = deque()
         try:
             for chunk in chunks:
-                if not pending and not any(f.done() for f in self._warm_ups):
-                    yield _convert(reader, chunk, finish)  # no worker is ready yet
+                pool = self._pool if pending else self._ready_pool()
+                if pool is None:
+                    yield _convert(reader, chunk, finish)  # no worker is ready (yet)
                     continue
-                pending.append(self._pool.submit(_convert, reader, chunk, finish))
+                pending.append(pool.submit(_convert, reader, chunk, finish))
                 if len(pending) >= 3 * self.workers:
                     yield pending.popleft().result()
             while pending:

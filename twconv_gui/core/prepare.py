@@ -159,9 +159,12 @@ class Preparation:
         needs_look = [f for f in ("conversion_time", "value", "content_price") if f in index]
         columns: dict[str, list[Cell]] = {f: [] for f in needs_look}
         if needs_look:
-            for done, (_, cells) in enumerate(self.table.rows(), 1):
-                for name in needs_look:
-                    columns[name].append(cells[index[name]])
+            rows, done = self.table.rows(), 0
+            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                for name, values in columns.items():
+                    position = index[name]
+                    values.extend([cells[position] for _, cells in chunk])
+                done += len(chunk)
                 self._tick("analysing", done)
         time_converter = None
         if "conversion_time" in index:

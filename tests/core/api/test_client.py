@@ -295,6 +295,26 @@ def test_refused_connection_is_a_transport_error(credentials):
     assert not any(secret in repr(caught.value) for secret in _secrets(credentials))
 
 
+def test_proxy_variables_of_the_environment_are_honoured(fake_api, credentials, monkeypatch):
+    # Offices route traffic through a proxy named in the environment; NO_PROXY exempts hosts.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_proxy = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+    monkeypatch.setenv("http_proxy", dead_proxy)
+    settings = ApiSettings(base_url=fake_api.base_url, connect_timeout=2, read_timeout=5)
+    with ApiClient(credentials, settings) as proxied, pytest.raises(TransportError):
+        proxied.post_conversions("o8z6j", CONVERSIONS)
+    assert fake_api.requests == []
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    with ApiClient(credentials, settings) as direct:
+        assert direct.post_conversions("o8z6j", CONVERSIONS).ok
+    assert len(fake_api.requests) == 1
+
+
 def test_one_connection_is_kept_alive_per_thread(client, fake_api):
     for _ in range(5):
         assert client.post_conversions("o8z6j", CONVERSIONS).ok

@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from twconv_gui.core.sandbox import DEMO
-from twconv_gui.core.sandbox.conversions import check_conversion, parse_batch
+from twconv_gui.core.sandbox.conversions import check_batch, check_conversion, parse_batch
 from twconv_gui.core.sandbox.replies import ApiError
 
 json_values = st.recursive(
@@ -49,3 +49,79 @@ def test_nan_is_not_a_value():
     with pytest.raises(ApiError) as refusal:
         parse_batch(body)
     assert refusal.value.status == 400
+
+
+VALID = {
+    "conversion_time": "2026-10-24T14:29:51.000Z",
+    "event_id": DEMO.events[0].id,
+    "identifiers": [{"hashed_email": "ab" * 32}, {"twclid": "26l6412g5p4iyj65a2oic2ayg2"}],
+    "value": 20.5,
+    "number_items": 2,
+    "conversion_id": "B-1",
+    "description": "Crème brûlée",
+}
+near_values = json_values | st.sampled_from(
+    [
+        "2026-10-24T14:29:51Z",
+        "2026-13-24T14:29:51Z",
+        "2026-10-24 14:29:51",
+        f"tw-{DEMO.pixel_id}-{DEMO.events[0].id}",
+        "tw-other-o87ne",
+        "",
+        " ",
+        "20.50",
+        "AB" * 32,
+        "ab" * 31,
+        True,
+        0,
+        -1,
+        1.5,
+        1e308,
+        [{"hashed_phone_number": "cd" * 32}],
+        [{"ip_address": "203.0.113.9", "user_agent": "Mozilla/5.0"}],
+        [{"hashed_email": "ab" * 32, "twclid": "x"}],
+        [{"twclid": " "}],
+        [],
+        "USD",
+        [{"content_id": "sku", "num_items": 1}],
+    ]
+)
+
+
+def _outcome(check, conversion):
+    try:
+        check(conversion)
+    except ApiError as error:
+        return error.status, error.code, error.message
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from([*VALID, "price_currency", "contents", "x"]), near_values, max_size=3
+    ),
+    st.sets(st.sampled_from(list(VALID)), max_size=2),
+)
+def test_the_quick_batch_check_refuses_exactly_what_the_full_check_refuses(changes, removed):
+    # check_batch takes shortcuts for speed; it must never accept what check_conversion
+    # refuses, nor refuse with other words.
+    conversion = {k: v for k, v in {**VALID, **changes}.items() if k not in removed}
+    body = json.dumps({"conversions": [conversion]})
+    assume("Infinity" not in body)  # not JSON: parse_batch refuses such bodies first
+    [parsed] = parse_batch(body.encode())
+    full = _outcome(lambda c: check_conversion(c, DEMO.account), parsed)
+    assert _outcome(lambda c: check_batch([c], DEMO.account), parsed) == full
+
+
+def test_the_batch_check_names_the_first_bad_conversion_problem():
+    good, no_time, bad_event = dict(VALID), dict(VALID), dict(VALID)
+    del no_time["conversion_time"]
+    bad_event["event_id"] = "zzzzz"
+    check_batch([good, good], DEMO.account)
+    with pytest.raises(ApiError) as refusal:
+        check_batch([good, no_time, bad_event], DEMO.account)
+    assert refusal.value.message == "conversion_time is missing"
+    with pytest.raises(ApiError) as refusal:
+        check_batch([good, bad_event, no_time], DEMO.account)
+    assert refusal.value.status == 404

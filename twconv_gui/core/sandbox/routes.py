@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from twconv_gui.core.sandbox import accounts
-from twconv_gui.core.sandbox.conversions import check_conversion, parse_batch
+from twconv_gui.core.sandbox.conversions import check_batch, parse_batch
 from twconv_gui.core.sandbox.demo import DemoAccount, SandboxAccount
 from twconv_gui.core.sandbox.faults import FaultAction, Faults
 from twconv_gui.core.sandbox.oauth import OAuthGate
@@ -170,8 +170,7 @@ class SandboxApp:
     def _accept(self, request: Incoming, pixel_id: str) -> Reply:
         account = self._account_of_pixel(pixel_id)
         conversions = parse_batch(request.body)
-        for conversion in conversions:
-            check_conversion(conversion, account)
+        check_batch(conversions, account)
         if self.faults.rejects(c.get("conversion_id") for c in conversions):
             raise invalid("A conversion of this request was rejected (sandbox reject rule)")
         batch = AcceptedBatch(str(uuid.uuid4()), pixel_id, request.body, time.time())
