@@ -156,21 +156,23 @@ class OAuthGate:
         self._request_token = RequestTokenEndpoint(self.validator)
         self._access_token = AccessTokenEndpoint(self.validator)
 
-    def verify(self, uri: str, method: str, headers: Mapping[str, str], body: str) -> bool:
+    def verify(self, uri: str, method: str, headers: Mapping[str, str], body: bytes) -> bool:
         """Whether the request carries a valid OAuth 1.0a signature of the demo user."""
         valid, _request = self._resource.validate_protected_resource_request(
             uri, http_method=method, body=_signed_body(headers, body), headers=dict(headers)
         )
         return bool(valid)
 
-    def request_token(self, uri: str, method: str, headers: Mapping[str, str], body: str) -> Reply:
+    def request_token(
+        self, uri: str, method: str, headers: Mapping[str, str], body: bytes
+    ) -> Reply:
         """`POST /oauth/request_token` signed by the consumer with `oauth_callback=oob`."""
         reply_headers, token, status = self._request_token.create_request_token_response(
             uri, http_method=method, body=_signed_body(headers, body), headers=dict(headers)
         )
         return _token_reply(status, token, reply_headers)
 
-    def access_token(self, uri: str, method: str, headers: Mapping[str, str], body: str) -> Reply:
+    def access_token(self, uri: str, method: str, headers: Mapping[str, str], body: bytes) -> Reply:
         """`POST /oauth/access_token` with `oauth_verifier=PIN`, signed with the request token."""
         credentials = {"user_id": self.demo.user_id, "screen_name": self.demo.screen_name}
         reply_headers, token, status = self._access_token.create_access_token_response(
@@ -186,10 +188,12 @@ class OAuthGate:
         return self.validator.pin_for(request_token)
 
 
-def _signed_body(headers: Mapping[str, str], body: str) -> str | None:
-    # Only a form body takes part in the signature; a JSON body never does.
+def _signed_body(headers: Mapping[str, str], body: bytes) -> str | None:
+    # Only a form body takes part in the signature; a JSON body never does (nor is decoded).
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    return body if FORM_TYPE in content_type.lower() else None
+    if FORM_TYPE not in content_type.lower():
+        return None
+    return body.decode("utf-8", errors="replace")
 
 
 def _token_reply(status: int, token: str | None, headers: Mapping[str, str]) -> Reply:

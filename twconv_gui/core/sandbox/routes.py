@@ -72,10 +72,6 @@ class Incoming:
     def uri(self) -> str:
         return f"http://{self.host}{self.path}" + (f"?{self.query}" if self.query else "")
 
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
 
 class SandboxApp:
     """The sandbox's state and behaviour, independent of sockets and threads."""
@@ -132,7 +128,7 @@ class SandboxApp:
 
     def _api(self, request: Incoming, answer: Callable[[], Reply]) -> Reply:
         """Authenticate, count against the rate limit, answer; rate headers on every reply."""
-        if not self.oauth.verify(request.uri, request.method, request.headers, request.text):
+        if not self.oauth.verify(request.uri, request.method, request.headers, request.body):
             return unauthorized().with_headers(self.rate.peek())
         allowed, headers = self.rate.consume()
         if not allowed:
@@ -201,7 +197,7 @@ class SandboxApp:
         raise ApiError(404, "NOT_FOUND", f"Pixel {shown} was not found for this user", "pixel_id")
 
     def _oauth(self, request: Incoming) -> Reply:
-        gate, args = self.oauth, (request.uri, request.method, request.headers, request.text)
+        gate, args = self.oauth, (request.uri, request.method, request.headers, request.body)
         if request.path == "/oauth/request_token" and request.method == "POST":
             return gate.request_token(*args)
         if request.path == "/oauth/access_token" and request.method == "POST":
