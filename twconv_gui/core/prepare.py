@@ -159,12 +159,12 @@ class Preparation:
         needs_look = [f for f in ("conversion_time", "value", "content_price") if f in index]
         columns: dict[str, list[Cell]] = {f: [] for f in needs_look}
         if needs_look:
-            rows, done = self.table.rows(), 0
-            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
-                for name, values in columns.items():
-                    position = index[name]
-                    values.extend([cells[position] for _, cells in chunk])
-                done += len(chunk)
+            done = 0
+            chunks = self.table.column_chunks([index[f] for f in needs_look], CHUNK_ROWS)
+            for chunk in chunks:
+                for values, cells in zip(columns.values(), chunk, strict=True):
+                    values.extend(cells)
+                done += len(chunk[0])
                 self._tick("analysing", done)
         time_converter = None
         if "conversion_time" in index:

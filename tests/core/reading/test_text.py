@@ -227,8 +227,12 @@ def test_undecodable_bytes_far_into_a_utf8_file(make_bytes: Callable[[str, bytes
     body = b"".join(b"Ann,a%d@x.com\n" % i for i in range(40000))
     path = make_bytes("mixed.csv", head + body + b"Ren\xe9,r@x.com\n")
     table = open_table(path)
-    with pytest.raises(ReadError, match=r"mixed\.csv is not entirely in the utf-8"):
+    with pytest.raises(ReadError, match=r"mixed\.csv is not entirely in the utf-8") as by_rows:
         list(table.rows())
+    # The quick column pass (a first look at time and amount columns) names the same row.
+    with pytest.raises(ReadError) as by_columns:
+        list(table.column_chunks([1], 2000))
+    assert str(by_columns.value) == str(by_rows.value)
 
 
 def test_unclosed_quote_swallowing_the_file_is_reported(make_text: MakeText) -> None:
@@ -247,6 +251,25 @@ def test_detect_delimiter_prefers_steady_column_counts() -> None:
 def test_old_mac_cr_line_endings(make_text: MakeText) -> None:
     table = open_table(make_text("mac.csv", "Email,Name\ra@x.com,Ann\rb@x.com,Bob\r"))
     assert list(table.rows()) == [(2, ("a@x.com", "Ann")), (3, ("b@x.com", "Bob"))]
+
+
+def test_column_chunks_hold_the_cells_rows_hold(make_text: MakeText) -> None:
+    content = (
+        'Title line\n\nDate,Total,Note\n2024-01-02,"1,5",x\n,,\n 2024-01-03 ,2\n,, \n'
+        "2024-01-04,3,y,extra\n"
+    )
+    table = open_table(make_text("data.csv", content), header_row=3)
+    rows = list(table.rows())
+    chunks = list(table.column_chunks([1, 0], 2))
+    assert [len(c) for c in chunks] == [2, 2, 2]  # two positions per chunk, two rows each
+    totals = [cell for chunk in chunks for cell in chunk[0]]
+    dates = [cell for chunk in chunks for cell in chunk[1]]
+    # Blank rows may come through as None cells; every other cell is the one rows() holds.
+    assert [c for c in totals if c is not None] == [
+        cells[1] for _, cells in rows if cells[1] is not None
+    ]
+    assert [c for c in dates if c is not None] == ["2024-01-02", " 2024-01-03 ", "2024-01-04"]
+    assert [c for c in dates if c is not None] == [cells[0] for _, cells in rows if cells[0]]
 
 
 def test_tsv_extension_prefers_tab(make_text: MakeText) -> None:
@@ -286,3 +309,9 @@ def test_csv_written_by_the_csv_module_reads_back(rows: list[tuple[str, str, str
         assert table.delimiter == ","
         assert table.columns == ("Email", "Name", "Note")
         assert list(table.rows()) == expected
+        chunks = list(table.column_chunks([2, 0], 5))
+        for index, position in enumerate([2, 0]):
+            cells = [cell for chunk in chunks for cell in chunk[index]]
+            assert [c for c in cells if c] == [
+                row[position] for _, row in expected if row[position]
+            ]

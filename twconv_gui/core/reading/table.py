@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -12,6 +13,9 @@ from pathlib import Path
 # datetime/date/time, booleans as bool. Never a formula, never an Excel serial number for a
 # date cell.
 Cell = str | int | float | bool | datetime | date | time | timedelta | None
+
+# Column positions and chunk size -> chunks of those columns' cells (Table.column_chunks).
+ColumnsFactory = Callable[[Sequence[int], int], Iterator[list[list["Cell"]]]]
 
 # A data row: (row number as the user sees it in their spreadsheet, cells). The cells tuple has
 # exactly len(Table.columns) entries (short rows are padded with None).
@@ -49,6 +53,8 @@ class Table:
     columns: tuple[str, ...]
     source_headers: tuple[str, ...]
     rows_factory: Callable[[], Iterator[Row]] = field(repr=False, compare=False)
+    # A quicker pass over a few columns (see column_chunks); None: made from rows().
+    columns_factory: ColumnsFactory | None = field(default=None, repr=False, compare=False)
     encoding: str | None = None
     delimiter: str | None = None
     estimated_rows: int | None = None
@@ -57,6 +63,24 @@ class Table:
         """Data rows below the header in file order; fully empty rows are skipped."""
         return self.rows_factory()
 
+    def column_chunks(self, positions: Sequence[int], size: int) -> Iterator[list[list[Cell]]]:
+        """The cells of the columns at `positions`, `size` rows at a time: one list each.
+
+        A first look at a few columns (deciding a time format, a decimal separator) that
+        need not build every row. Blank rows may come as None cells. Read errors are raised
+        as rows() raises them.
+        """
+        if self.columns_factory is not None:
+            return self.columns_factory(positions, size)
+        return _chunks_of_rows(self.rows(), positions, size)
+
     def column_index(self, name: str) -> int:
         """Index of a column by its unique name; ValueError when absent."""
         return self.columns.index(name)
+
+
+def _chunks_of_rows(
+    rows: Iterator[Row], positions: Sequence[int], size: int
+) -> Iterator[list[list[Cell]]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield [[cells[p] for _, cells in chunk] for p in positions]

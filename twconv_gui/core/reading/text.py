@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -274,6 +274,21 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
         except OSError as error:
             raise _reread_error(name, error) from error
 
+    def column_chunks(positions: Sequence[int], size: int) -> Iterator[list[list[Cell]]]:
+        # The csv records as they come: no row tuples, no blank-row test (blank cells are
+        # None either way). On any read problem, rows() finds and reports the exact row.
+        try:
+            with _open(path, encoding) as handle:
+                records = islice(csv.reader(handle, delimiter=delimiter), first_data, None)
+                while batch := list(islice(records, size)):
+                    yield [
+                        [(r[p] or None) if p < len(r) else None for r in batch] for p in positions
+                    ]
+        except (UnicodeDecodeError, csv.Error, OSError):
+            for _ in rows():
+                pass
+            raise
+
     return Table(
         path=path,
         kind="csv",
@@ -283,6 +298,7 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
         columns=layout.columns,
         source_headers=layout.source_headers,
         rows_factory=rows,
+        columns_factory=column_chunks,
         encoding=encoding,
         delimiter=delimiter,
         estimated_rows=estimate,
