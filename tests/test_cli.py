@@ -141,11 +141,11 @@ def test_each_command_runs_with_only_its_own_module_loaded(capsys):
         assert f"usage: twconv {name}" in capsys.readouterr().out
 
 
-def test_upload_starts_without_loading_inspection_or_sandbox_code():
+def test_upload_starts_without_loading_inspection_sandbox_or_xlsx_code():
     code = (
         "import sys; from twconv_gui.cli import build_parser; build_parser('upload'); "
         "print(sorted(m for m in ('twconv_gui.core.inspection', "
-        "'twconv_gui.core.sandbox', 'twconv_gui.core.suggest') if m in sys.modules))"
+        "'twconv_gui.core.sandbox', 'twconv_gui.core.suggest', 'openpyxl') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

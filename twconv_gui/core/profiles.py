@@ -6,12 +6,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twconv_gui.core import paths
 from twconv_gui.core.api.credentials import ENV_VARS, Credentials, credentials_from_env
-from twconv_gui.core.credential_store import CredentialVault
 from twconv_gui.core.errors import TwconvError
+
+if TYPE_CHECKING:
+    from twconv_gui.core.credential_store import CredentialVault
 from twconv_gui.core.profile_settings import (
     SETTING_NAMES,
     SETTINGS_FILE_NAME,
@@ -65,8 +67,18 @@ class ProfileStore:
             settings_path: The JSON settings file; `profiles.json` in `paths.config_dir()`
                 when None (looked up at each call).
         """
-        self.vault = vault if vault is not None else CredentialVault()
+        self._vault = vault
         self._settings_path = settings_path
+
+    @property
+    def vault(self) -> CredentialVault:
+        """Where the secrets are: made on first use, as keyring loads its backends on import
+        (~40 ms) and a run whose keys come from the environment never needs it."""
+        if self._vault is None:
+            from twconv_gui.core.credential_store import CredentialVault  # noqa: PLC0415
+
+            self._vault = CredentialVault()
+        return self._vault
 
     @property
     def settings_path(self) -> Path:

@@ -7,9 +7,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.problems import Problem
 
@@ -17,6 +14,15 @@ from twconv_gui.core.problems import Problem
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 REJECTED_HEADERS = ("Source row", "Severity", "Field", "Column", "Reason")
+
+
+def load_xlsx_writer() -> None:
+    """Import the XLSX writer (openpyxl takes ~0.1 s to load) ahead of the first report.
+
+    It is not loaded at start-up: an upload calls this once its last batches are in flight,
+    while it only waits for X's answers, so neither the start nor the end waits for it.
+    """
+    import openpyxl  # noqa: F401, PLC0415
 
 
 def neutralise(value: Any) -> Any:
@@ -40,6 +46,9 @@ def write_report(
             writer = csv.writer(handle)
             writer.writerow(headers)
             writer.writerows(safe_rows)
+        from openpyxl import Workbook  # noqa: PLC0415 - see load_xlsx_writer
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet(stem[:31])
         widths = [len(h) for h in headers]

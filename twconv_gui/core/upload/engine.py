@@ -21,6 +21,7 @@ from twconv_gui.core.errors import Cancelled, TwconvError
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.prepare import Preparation
 from twconv_gui.core.reading.table import Table
+from twconv_gui.core.reports import load_xlsx_writer
 from twconv_gui.core.upload.journal import (
     BatchRecord,
     BatchStatus,
@@ -157,10 +158,14 @@ class Upload:
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="twconv-upload") as pool:
                 pending: set[Future[_Delivered | None]] = set()
+                writer_loaded = False
                 while True:
                     if self.cancel.is_set():
                         self._halt.set()
                     producing = self._take(pending, pool, job, sender)
+                    if not producing and not writer_loaded:
+                        load_xlsx_writer()  # for the reports, while the last answers come
+                        writer_loaded = True
                     if not pending:
                         if not producing or self._halt.is_set():
                             break
