@@ -37,6 +37,8 @@ format: $(STAMP_TEST)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	# Byte-compiled as an installed package is (an editable install may never write .pyc).
+	$(BIN)/python -m compileall -q twconv_gui
 	$(BIN)/python bench/prepare.py
 	$(BIN)/python bench/upload.py
 

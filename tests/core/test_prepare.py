@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from twconv_gui.core import parallel
 from twconv_gui.core.batching import batches
 from twconv_gui.core.errors import Cancelled, MappingError, TwconvError
 from twconv_gui.core.mapping import MappingProfile
@@ -313,8 +314,26 @@ def test_worker_processes_give_the_same_results_in_the_same_order(export, group)
 def test_worker_processes_convert_at_background_priority():
     # The window and the threads reading X's answers must not wait behind row conversion.
     with ChunkConverter(2) as converter:
-        assert converter._starter is not None
-        converter._starter.join()  # the pool starts in a helper thread
         assert converter._pool is not None
         worker_nice = converter._pool.submit(os.nice, 0).result()
     assert worker_nice == min(os.nice(0) + WORKER_NICENESS, 19)
+
+
+def test_preparation_goes_on_in_one_process_when_helpers_cannot_start(export, monkeypatch, caplog):
+    rows = [[f"2024-02-{1 + i % 28:02d} 10:00", f"user{i}@example.com"] for i in range(2500)]
+    path = export(["Date", "Email"], rows)
+    profile = MappingProfile.from_dict(
+        {
+            "columns": {"conversion_time": "Date", "email": "Email"},
+            "constants": {"event_id": "o87ne"},
+        }
+    )
+    serial = list(Preparation(open_table(path), profile, workers=1))
+
+    def no_processes(*args, **kwargs):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_processes)
+    with caplog.at_level("WARNING", logger="twconv_gui.core.parallel"):
+        assert list(Preparation(open_table(path), profile, workers=2)) == serial
+    assert "converting in one process" in caplog.text
