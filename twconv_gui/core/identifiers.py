@@ -132,7 +132,7 @@ _PARSE_REASONS: dict[int, str] = {
 
 # Digests of numbers already read, per process: exports repeat the phone of every returning
 # customer, and phonenumbers takes ~35 µs a number. Bounded; emptied when full.
-_PHONE_MEMO_LIMIT = 200_000
+_PHONE_MEMO_LIMIT = 50_000  # a few MB
 _PHONE_DIGESTS: dict[tuple[str, Cell], str] = {}
 
 

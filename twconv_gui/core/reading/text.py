@@ -284,8 +284,10 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
                     yield [
                         [(r[p] or None) if p < len(r) else None for r in batch] for p in positions
                     ]
-        except (UnicodeDecodeError, csv.Error, OSError):
-            for _ in rows():
+        except OSError as error:
+            raise _reread_error(name, error) from error
+        except (UnicodeDecodeError, csv.Error):
+            for _ in rows():  # read row by row, the same file names the exact row
                 pass
             raise
 
