@@ -51,6 +51,23 @@ def test_nan_is_not_a_value():
     assert refusal.value.status == 400
 
 
+def test_a_count_beyond_64_bits_is_refused_as_x_refuses_it():
+    # X keeps counts in 64-bit integers; a longer one is not a whole number it can take.
+    body = json.dumps({"conversions": [{**VALID, "number_items": 2**64}]}).encode()
+    with pytest.raises(ApiError, match="number_items must be a whole number") as refusal:
+        check_batch(parse_batch(body), DEMO.account)
+    assert refusal.value.status == 400
+    fits = json.dumps({"conversions": [{**VALID, "number_items": 2**63 - 1}]}).encode()
+    check_batch(parse_batch(fits), DEMO.account)
+
+
+def test_text_json_allows_but_utf8_cannot_hold_is_still_read():
+    # A lone surrogate escape is valid JSON text: the strict parser declines, json reads it.
+    body = json.dumps({"conversions": [{**VALID, "conversion_id": "B-\ud800"}]}).encode()
+    [conversion] = parse_batch(body)
+    assert conversion["conversion_id"] == "B-\ud800"
+
+
 VALID = {
     "conversion_time": "2026-10-24T14:29:51.000Z",
     "event_id": DEMO.events[0].id,
