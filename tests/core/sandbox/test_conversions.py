@@ -77,32 +77,50 @@ VALID = {
     "conversion_id": "B-1",
     "description": "Crème brûlée",
 }
-near_values = json_values | st.sampled_from(
-    [
-        "2026-10-24T14:29:51Z",
-        "2026-13-24T14:29:51Z",
-        "2026-10-24 14:29:51",
-        f"tw-{DEMO.pixel_id}-{DEMO.events[0].id}",
-        "tw-other-o87ne",
-        "",
-        " ",
-        "20.50",
-        "AB" * 32,
-        "ab" * 31,
-        True,
-        0,
-        -1,
-        1.5,
-        1e308,
-        [{"hashed_phone_number": "cd" * 32}],
-        [{"ip_address": "203.0.113.9", "user_agent": "Mozilla/5.0"}],
-        [{"hashed_email": "ab" * 32, "twclid": "x"}],
-        [{"twclid": " "}],
-        [],
-        "USD",
-        [{"content_id": "sku", "num_items": 1}],
-    ]
-)
+NEAR = [
+    "2026-10-24T14:29:51Z",
+    "2026-13-24T14:29:51Z",
+    "2026-10-24T14:29:51.000Z",
+    "2026-10-24T14:29:61.000Z",
+    "2026-10-24T14:29:51.000+",
+    "٢٠٢٦-10-24T14:29:51.000Z",
+    "2026-10-24T14:29:51.1234567890Z",
+    "ab" * 31 + "0g",
+    "ab" * 31 + "0é",
+    "EUR",
+    "usd",
+    "XXQ",
+    2**70,
+    "2026-10-24 14:29:51",
+    f"tw-{DEMO.pixel_id}-{DEMO.events[0].id}",
+    "tw-other-o87ne",
+    "",
+    " ",
+    "20.50",
+    "AB" * 32,
+    "ab" * 31,
+    True,
+    0,
+    -1,
+    1.5,
+    1e308,
+    [{"hashed_phone_number": "cd" * 32}],
+    [{"ip_address": "203.0.113.9", "user_agent": "Mozilla/5.0"}],
+    [{"hashed_email": "ab" * 32, "twclid": "x"}],
+    [{"twclid": " "}],
+    [{"hashed_email": "AB" * 32}],
+    [{"hashed_email": "ab" * 31}],
+    [{"hashed_phone_number": "ab" * 31 + "0g"}, {"twclid": "x"}],
+    [{"hashed_email": None}],
+    [{"hashed_email": "ab" * 32, "hashed_phone_number": "cd" * 32}],
+    [{}],
+    [[{"hashed_email": "ab" * 32}]],
+    {"hashed_email": "ab" * 32},
+    [],
+    "USD",
+    [{"content_id": "sku", "num_items": 1}],
+]
+near_values = json_values | st.sampled_from(NEAR)
 
 
 def _outcome(check, conversion):
@@ -129,6 +147,39 @@ def test_the_quick_batch_check_refuses_exactly_what_the_full_check_refuses(chang
     [parsed] = parse_batch(body.encode())
     full = _outcome(lambda c: check_conversion(c, DEMO.account), parsed)
     assert _outcome(lambda c: check_batch([c], DEMO.account), parsed) == full
+
+
+def test_every_near_miss_in_a_batch_gets_the_full_checks_answer():
+    # Each field set to each near-miss value, alone and between valid conversions: the batch
+    # gets exactly the answer check_conversion gives that conversion.
+    good = {**VALID, "identifiers": [{"hashed_email": "ab" * 32}]}
+    for name in [*VALID, "price_currency", "contents", "x"]:
+        for value in NEAR:
+            body = json.dumps({"conversions": [good, {**good, name: value}, good]})
+            parsed = parse_batch(body.encode())
+            expected = _outcome(lambda c: check_conversion(c, DEMO.account), parsed[1])
+            for batch in (parsed, parsed[1:2]):
+                got = _outcome(lambda b: check_batch(b, DEMO.account), batch)
+                assert got == expected, (name, value)
+
+
+conversion_changes = st.dictionaries(
+    st.sampled_from([*VALID, "price_currency", "contents", "x"]), near_values, max_size=2
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.just({}), conversion_changes), min_size=1, max_size=5))
+def test_a_batch_is_refused_for_its_first_bad_conversion_whatever_path_checks_it(changes):
+    # The batch-wide test and the one-by-one tests together: X's answer for the first bad
+    # conversion in the batch, or acceptance when every one passes the full check.
+    batch = [{**VALID, "identifiers": [{"hashed_email": "ab" * 32}], **c} for c in changes]
+    body = json.dumps({"conversions": batch})
+    assume("Infinity" not in body)
+    parsed = parse_batch(body.encode())
+    outcomes = [_outcome(lambda c: check_conversion(c, DEMO.account), c) for c in parsed]
+    first_bad = next((o for o in outcomes if o is not None), None)
+    assert _outcome(lambda b: check_batch(b, DEMO.account), parsed) == first_bad
 
 
 def test_the_batch_check_names_the_first_bad_conversion_problem():
