@@ -180,6 +180,18 @@ def test_only_acknowledged_and_partial_batches_are_never_resent(journal):
     assert journal.acknowledged(job.id) == {1, 2}
     with pytest.raises(ValueError, match=r"batch 1 of job \d+ is already acknowledged"):
         journal.batch_in_flight(job.id, 1, rows=[2, 3], events=2, payload_sha256="0" * 64)
+    with pytest.raises(ValueError, match=r"batch 2 of job \d+ is already partial"):
+        journal.batch_in_flight(job.id, 2, rows=[4, 5], events=2, payload_sha256="0" * 64)
+    # A failed batch goes out again: one more attempt, in flight, its first try's digest gone.
+    journal.batch_in_flight(job.id, 3, rows=[6, 7], events=2, payload_sha256="1" * 64)
+    retried = {b.number: b for b in journal.batches(job.id)}[3]
+    assert (retried.status, retried.attempts, retried.payload_sha256) == (
+        BatchStatus.IN_FLIGHT,
+        2,
+        "1" * 64,
+    )
+    with pytest.raises(TwconvError, match="There is no upload job 999"):
+        journal.batch_in_flight(999, 1, rows=[2], events=1, payload_sha256="0" * 64)
 
 
 def test_jobs_are_listed_newest_first_and_latest_job_skips_dry_runs(journal):

@@ -46,6 +46,8 @@ __all__ = [
     "job_fingerprint",
 ]
 
+_SENT_FOR_GOOD_VALUES = tuple(status.value for status in SENT_FOR_GOOD)
+
 INTERRUPTED = "interrupted; resent on resume"  # the request may or may not have reached X
 
 
@@ -116,6 +118,21 @@ class Journal:
                 except BaseException:
                     self._db.rollback()
                     raise
+            except sqlite3.Error as exc:
+                if _environmental(exc):
+                    raise self._error(exc) from None
+                raise
+
+    def _write_one(self, sql: str, params: Sequence[Any]) -> int:
+        """One statement as its own committed transaction (autocommit); the rows it changed.
+
+        The hot per-batch writes use it: one call into SQLite instead of BEGIN, statements and
+        COMMIT, each of which gives up Python's lock between the sending threads and waits to
+        take it back.
+        """
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).rowcount
             except sqlite3.Error as exc:
                 if _environmental(exc):
                     raise self._error(exc) from None
@@ -307,39 +324,29 @@ class Journal:
         """
         if not rows:
             raise ValueError(f"batch {number} of job {job_id} has no source rows")
-        with self._write() as db:
-            previous = db.execute(
+        values = (job_id, number, compact_rows(rows), min(rows), max(rows), events, payload_sha256)
+        try:
+            changed = self._write_one(
+                "INSERT INTO batches (job_id, number, rows, first_row, last_row, events,"
+                " payload_sha256, status, attempts, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+                " ON CONFLICT (job_id, number) DO UPDATE SET rows = excluded.rows,"
+                " first_row = excluded.first_row, last_row = excluded.last_row,"
+                " events = excluded.events, payload_sha256 = excluded.payload_sha256,"
+                " status = excluded.status, attempts = attempts + 1, processed = NULL,"
+                " updated_at = excluded.updated_at"
+                " WHERE batches.status NOT IN (?, ?)",
+                (*values, BatchStatus.IN_FLIGHT.value, _now(), *_SENT_FOR_GOOD_VALUES),
+            )
+        except sqlite3.IntegrityError:
+            raise self._no_job(job_id) from None
+        if not changed:  # it was sent for good: the upsert left it alone
+            [(status,)] = self._read(
                 "SELECT status FROM batches WHERE job_id = ? AND number = ?", (job_id, number)
-            ).fetchone()
-            if previous is not None and previous[0] in SENT_FOR_GOOD:
-                raise ValueError(
-                    f"batch {number} of job {job_id} is already {previous[0]}; it must not be "
-                    "sent again"
-                )
-            try:
-                db.execute(
-                    "INSERT INTO batches (job_id, number, rows, first_row, last_row, events,"
-                    " payload_sha256, status, attempts, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
-                    " ON CONFLICT (job_id, number) DO UPDATE SET rows = excluded.rows,"
-                    " first_row = excluded.first_row, last_row = excluded.last_row,"
-                    " events = excluded.events, payload_sha256 = excluded.payload_sha256,"
-                    " status = excluded.status, attempts = attempts + 1, processed = NULL,"
-                    " updated_at = excluded.updated_at",
-                    (
-                        job_id,
-                        number,
-                        compact_rows(rows),
-                        min(rows),
-                        max(rows),
-                        events,
-                        payload_sha256,
-                        BatchStatus.IN_FLIGHT.value,
-                        _now(),
-                    ),
-                )
-            except sqlite3.IntegrityError:
-                raise self._no_job(job_id) from None
+            )
+            raise ValueError(
+                f"batch {number} of job {job_id} is already {status}; it must not be sent again"
+            )
 
     def batch_done(
         self,
@@ -356,22 +363,21 @@ class Journal:
         Raises:
             ValueError: the batch was never marked in flight.
         """
-        with self._write() as db:
-            found = db.execute(
-                "UPDATE batches SET status = ?, debug_ids = ?, processed = ?, error = ?,"
-                " updated_at = ? WHERE job_id = ? AND number = ?",
-                (
-                    BatchStatus(status).value,
-                    json.dumps(list(debug_ids)),
-                    processed,
-                    _clean(error),
-                    _now(),
-                    job_id,
-                    number,
-                ),
-            ).rowcount
-            if not found:
-                raise ValueError(f"batch {number} of job {job_id} was never marked in flight")
+        found = self._write_one(
+            "UPDATE batches SET status = ?, debug_ids = ?, processed = ?, error = ?,"
+            " updated_at = ? WHERE job_id = ? AND number = ?",
+            (
+                BatchStatus(status).value,
+                json.dumps(list(debug_ids)),
+                processed,
+                _clean(error),
+                _now(),
+                job_id,
+                number,
+            ),
+        )
+        if not found:
+            raise ValueError(f"batch {number} of job {job_id} was never marked in flight")
 
     def add_rejected(
         self, job_id: int, batch: int, rows: Sequence[int], code: str, message: str
