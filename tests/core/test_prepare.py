@@ -337,3 +337,28 @@ def test_preparation_goes_on_in_one_process_when_helpers_cannot_start(export, mo
     with caplog.at_level("WARNING", logger="twconv_gui.core.parallel"):
         assert list(Preparation(open_table(path), profile, workers=2)) == serial
     assert "converting in one process" in caplog.text
+
+
+def test_helpers_started_early_are_the_ones_that_convert(export, monkeypatch):
+    # `twconv upload` starts the helpers before it loads the rest of the app; the
+    # preparation must use those, not start a second set.
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    parallel.start_early(parallel.PARALLEL_MIN_ROWS)
+    parallel.start_early(parallel.PARALLEL_MIN_ROWS)  # asking twice starts them once
+    started: list[int] = []
+    real_start = parallel._start_pool
+    monkeypatch.setattr(parallel, "_start_pool", lambda n: started.append(n) or real_start(n))
+    rows = [[f"2024-02-{1 + i % 28:02d} 10:00", f"user{i}@example.com"] for i in range(3000)]
+    path = export(["Date", "Email"], rows)
+    profile = MappingProfile.from_dict(
+        {"columns": {"conversion_time": "Date", "email": "Email"}, "constants": {"event_id": "x"}}
+    )
+    early = Preparation(open_table(path), profile, workers=2)
+    assert len(list(early)) == 3000
+    assert early.summary.events_ready == 3000
+    assert started == []
+    later = Preparation(open_table(path), profile, workers=2)
+    assert len(list(later)) == 3000
+    assert started == [2]  # the early helpers served one preparation only
+    parallel.start_early(10)  # a small file is prepared in this process: nothing starts
+    assert parallel._early == {}

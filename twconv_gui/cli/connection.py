@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from twconv_gui.core.api.client import DEFAULT_API_BASE, DEFAULT_API_VERSION, ApiSettings
-from twconv_gui.core.api.credentials import credentials_from_env
-from twconv_gui.core.profiles import ProfileStore, SignInProfile
+from twconv_gui.core.api import DEFAULT_API_BASE, DEFAULT_API_VERSION
+
+if TYPE_CHECKING:  # loaded when a command needs them: `upload` first starts its helpers
+    from twconv_gui.core.api.client import ApiSettings
+    from twconv_gui.core.profiles import ProfileStore, SignInProfile
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser, *, api: bool = True) -> None:
@@ -39,6 +42,8 @@ def chosen_profile(args: argparse.Namespace, store: ProfileStore) -> SignInProfi
     Raises:
         TwconvError: When the named profile does not exist.
     """
+    from twconv_gui.core.api.credentials import credentials_from_env  # noqa: PLC0415
+
     name = getattr(args, "profile", None)
     if name:
         return store.get(name)
@@ -49,6 +54,8 @@ def chosen_profile(args: argparse.Namespace, store: ProfileStore) -> SignInProfi
 
 def api_settings(args: argparse.Namespace, profile: SignInProfile | None) -> ApiSettings:
     """Host and version: the command-line options, else the profile's, else the defaults."""
+    from twconv_gui.core.api.client import ApiSettings  # noqa: PLC0415
+
     base = getattr(args, "api_base", None) or (
         profile.settings.api_base if profile else DEFAULT_API_BASE
     )

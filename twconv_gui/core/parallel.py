@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,21 +62,7 @@ class ChunkConverter:
         if workers > 1:
             # Not in a helper thread: in the window's process, a pool started beside the
             # preview's first pass stalled the window for 150-200 ms (measured).
-            self._start()
-
-    def _start(self) -> None:
-        context = multiprocessing.get_context(
-            "forkserver" if sys.platform.startswith("linux") else "spawn"
-        )
-        try:
-            pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_lower_priority
-            )
-            self._warm_ups = [pool.submit(_warm_up) for _ in range(self.workers)]
-        except (OSError, RuntimeError) as exc:
-            log.warning("helper processes did not start (%s); converting in one process", exc)
-            return
-        self._pool = pool
+            self._pool, self._warm_ups = _take_early_pool(workers) or _start_pool(workers)
 
     def _ready_pool(self) -> ProcessPoolExecutor | None:
         """The pool once at least one worker has started, else None."""
@@ -121,6 +108,40 @@ class ChunkConverter:
                 "The helper processes that prepare big files stopped unexpectedly (the "
                 "computer may be out of memory). Close other programs and try again."
             ) from None
+
+
+_early: dict[int, tuple[ProcessPoolExecutor | None, list[Future[None]]]] = {}
+_early_lock = threading.Lock()
+
+
+def start_early(estimated_rows: int | None) -> None:
+    """Start the helper processes for a file of about this many rows now, for the next
+    ChunkConverter of that size to take: `twconv upload` calls it before loading the rest of
+    the app, so the helpers start while it loads rather than while it reads the file."""
+    workers = default_workers(estimated_rows)
+    if workers > 1:
+        with _early_lock:
+            if workers not in _early:
+                _early[workers] = _start_pool(workers)
+
+
+def _take_early_pool(
+    workers: int,
+) -> tuple[ProcessPoolExecutor | None, list[Future[None]]] | None:
+    with _early_lock:
+        return _early.pop(workers, None)
+
+
+def _start_pool(workers: int) -> tuple[ProcessPoolExecutor | None, list[Future[None]]]:
+    context = multiprocessing.get_context(
+        "forkserver" if sys.platform.startswith("linux") else "spawn"
+    )
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_lower_priority)
+        return pool, [pool.submit(_warm_up) for _ in range(workers)]
+    except (OSError, RuntimeError) as exc:
+        log.warning("helper processes did not start (%s); converting in one process", exc)
+        return None, []
 
 
 def _lower_priority() -> None:

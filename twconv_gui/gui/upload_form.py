@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui.core.batching import MAX_BATCH_SIZE
-from twconv_gui.core.upload.model import DEFAULT_WORKERS, UploadOptions
+from twconv_gui.core.upload import DEFAULT_WORKERS
+from twconv_gui.core.upload.model import UploadOptions
 from twconv_gui.gui.session import Connection
 
 MAX_WORKERS = 16

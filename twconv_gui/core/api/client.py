@@ -18,6 +18,7 @@ from requests.adapters import HTTPAdapter
 from requests_oauthlib import OAuth1Session
 
 from twconv_gui import APP_NAME, __version__
+from twconv_gui.core.api import DEFAULT_API_BASE, DEFAULT_API_VERSION
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.api.responses import ApiError, ApiResponse, RateLimit
 from twconv_gui.core.errors import TwconvError
@@ -34,8 +35,6 @@ __all__ = [
     "TransportError",
 ]
 
-DEFAULT_API_BASE = "https://ads-api.x.com"
-DEFAULT_API_VERSION = "12"
 
 # Connections kept per session; each session serves one thread, the margin covers redirects
 # to a second host and the occasional parallel GET of a GUI page.

@@ -9,10 +9,9 @@ from typing import Any
 
 from twconv_gui.core.api.throttle import Backoff
 from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.upload import DEFAULT_WORKERS
 from twconv_gui.core.upload.journal import BatchStatus, JobRecord
 from twconv_gui.core.upload.sender import SendOutcome
-
-DEFAULT_WORKERS = 4
 
 
 class Phase(StrEnum):
