@@ -163,8 +163,11 @@ class Upload:
                     if self.cancel.is_set():
                         self._halt.set()
                     producing = self._take(pending, pool, job, sender)
-                    if not producing and not writer_loaded:
-                        load_xlsx_writer()  # for the reports, while the last answers come
+                    if not writer_loaded and (self._last is not None or not producing):
+                        # For the reports: loading it takes 0.15 s of this process's time,
+                        # best spent while the first answers are awaited (at the end, it
+                        # held up the last answers' threads).
+                        load_xlsx_writer()
                         writer_loaded = True
                     if not pending:
                         if not producing or self._halt.is_set():
