@@ -55,8 +55,7 @@ def run_upload(args: argparse.Namespace, out: TextIO) -> int:
     setup_logging()
     profile = MappingProfile.load(args.mapping)
     table = open_table(args.file, sheet=profile.sheet, header_row=profile.header_row)
-    if not args.dry_run:
-        parallel.start_early(table.estimated_rows)
+    parallel.start_early(table.estimated_rows)
     from twconv_gui.cli import upload_run  # noqa: PLC0415 - loads while the helpers start
 
     return upload_run.run_upload(args, out, profile, table)
