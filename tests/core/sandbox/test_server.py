@@ -49,6 +49,24 @@ def test_signed_batch_is_accepted_and_recorded(sandbox, post, make_conversion):
     assert sandbox.accepted_conversions() == batch
 
 
+def test_a_long_running_sandbox_keeps_only_its_most_recent_batches(session, make_conversion):
+    # A sandbox left running for a day of uploads must not grow without end.
+    with SandboxServer(keep_bytes=2000) as server:
+        url = f"{server.base_url}/12/measurement/conversions/{DEMO.pixel_id}"
+        debug_ids = []
+        for n in range(8):
+            batch = [make_conversion(conversion_id=f"ORDER-{n}-{i}") for i in range(3)]
+            response = session.post(url, json={"conversions": batch}, timeout=10)
+            assert response.status_code == 200
+            debug_ids.append(response.json()["data"]["debug_id"])
+        assert server.accepted_total == 8
+        kept = [batch.debug_id for batch in server.accepted]
+        assert 1 <= len(kept) < 8
+        assert kept == debug_ids[-len(kept) :]  # the most recent, in order
+        assert sum(len(batch.body) for batch in server.accepted) <= 2000
+        assert server.accepted_conversions()[-1]["conversion_id"] == "ORDER-7-2"
+
+
 def test_every_documented_field_and_identifier_is_accepted(sandbox, post, make_conversion):
     full = make_conversion(
         conversion_time="2024-03-01T07:30:00-05:00",

@@ -34,6 +34,9 @@ from twconv_gui.core.sandbox.replies import (
 
 log = logging.getLogger(__name__)
 
+# Request bodies of accepted batches kept for tests and inspection: the most recent 64 MB
+# (about 250,000 conversions). A long-running sandbox would otherwise grow without end.
+KEEP_BYTES = 64 * 1024 * 1024
 _CONVERSIONS = re.compile(r"/(?P<v>\d+)/measurement/conversions/(?P<pixel>[^/]+)")
 _HTML_TITLES = {500: "Internal Server Error", 503: "Service Temporarily Unavailable"}
 _ACCOUNTS = re.compile(r"/(?P<v>\d+)/accounts(?:/(?P<id>[^/]+)(?:/(?P<sub>[a-z_]+))?)?")
@@ -84,6 +87,7 @@ class SandboxApp:
         latency: float,
         rate_limit: int,
         rate_window: float,
+        keep_bytes: int = KEEP_BYTES,
     ) -> None:
         self.demo = demo
         self.faults = faults
@@ -91,6 +95,9 @@ class SandboxApp:
         self.rate = RateWindow(rate_limit, rate_window)
         self.oauth = OAuthGate(demo)
         self.accepted: list[AcceptedBatch] = []
+        self.accepted_total = 0  # every accepted request, kept or not
+        self.keep_bytes = keep_bytes
+        self._kept_bytes = 0
         self.stopping = threading.Event()  # cuts waits short when the server stops
         self._lock = threading.Lock()
         self._requests_seen = 0
@@ -172,6 +179,10 @@ class SandboxApp:
         batch = AcceptedBatch(str(uuid.uuid4()), pixel_id, request.body, time.time())
         with self._lock:
             self.accepted.append(batch)
+            self.accepted_total += 1
+            self._kept_bytes += len(batch.body)
+            while self._kept_bytes > self.keep_bytes and len(self.accepted) > 1:
+                self._kept_bytes -= len(self.accepted.pop(0).body)
         log.debug("accepted %d conversions, debug_id %s", len(conversions), batch.debug_id)
         return json_reply(
             200,

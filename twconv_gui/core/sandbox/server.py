@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from twconv_gui.core.sandbox.demo import DEMO, DemoAccount
 from twconv_gui.core.sandbox.faults import FAULT_SYNTAX, Faults
 from twconv_gui.core.sandbox.handler import LOOPBACK, SandboxHTTPServer
-from twconv_gui.core.sandbox.routes import AcceptedBatch, SandboxApp
+from twconv_gui.core.sandbox.routes import KEEP_BYTES, AcceptedBatch, SandboxApp
 
 __all__ = ["DEMO", "AcceptedBatch", "DemoAccount", "Faults", "SandboxServer", "run_sandbox"]
 
@@ -35,6 +35,7 @@ class SandboxServer:
         rate_window: float = 900.0,
         host: str = LOOPBACK,
         demo: DemoAccount = DEMO,
+        keep_bytes: int = KEEP_BYTES,
     ) -> None:
         if host != LOOPBACK:
             raise ValueError(f"the sandbox only listens on {LOOPBACK}, not on {host!r}")
@@ -50,6 +51,7 @@ class SandboxServer:
             latency=latency,
             rate_limit=rate_limit,
             rate_window=rate_window,
+            keep_bytes=keep_bytes,
         )
         self._http: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -124,8 +126,17 @@ class SandboxServer:
 
     @property
     def accepted(self) -> list[AcceptedBatch]:
-        """Every accepted conversions request, in order (a live list; read, don't modify)."""
+        """The accepted conversions requests, in order (a live list; read, don't modify).
+
+        Every one, up to `keep_bytes` of request bodies (64 MB by default); beyond that the
+        oldest are let go. `accepted_total` counts them all.
+        """
         return self._app.accepted
+
+    @property
+    def accepted_total(self) -> int:
+        """Every conversions request accepted since start, kept in `accepted` or not."""
+        return self._app.accepted_total
 
     @property
     def requests_seen(self) -> int:
