@@ -164,9 +164,9 @@ class Upload:
                         self._halt.set()
                     producing = self._take(pending, pool, job, sender)
                     if not writer_loaded and (self._last is not None or not producing):
-                        # For the reports: loading it takes 0.15 s of this process's time,
-                        # best spent while the first answers are awaited (at the end, it
-                        # held up the last answers' threads).
+                        # For the reports. It takes 0.15 s of this process's time: once the
+                        # first answer is in, while later ones are awaited (at the very end it
+                        # competed with the threads reading the last answers).
                         load_xlsx_writer()
                         writer_loaded = True
                     if not pending:
