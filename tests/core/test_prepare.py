@@ -203,6 +203,42 @@ def test_repeated_conversion_id_without_grouping_is_a_warning(export):
     assert "repeats the conversion id of row 2" in second.problems[0].message
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_repeated_conversion_ids_are_found_within_and_across_chunks(export, workers):
+    # Rows go in chunks of 500, 500, 1000, then 2000: ids repeat inside a chunk, across
+    # chunks, on a rejected row (not counted), and most chunks repeat none.
+    ids = [f"O{i}" for i in range(4300)]
+    ids[10] = ids[3]  # inside the first chunk
+    ids[700] = ids[20]  # the second chunk repeats the first
+    ids[4100] = ids[1500]  # the last chunk repeats the third
+    ids[4200] = ids[4199]  # a repeat of a rejected row's id is the first of that id sent
+    emails = ["bad" if i == 4199 else f"u{i}@b.co" for i in range(4300)]
+    rows = [[cid, "2024-01-02 10:00", email] for cid, email in zip(ids, emails, strict=True)]
+    path = export(["Order", "Date", "Email"], rows)
+    profile = MappingProfile.from_dict(
+        {
+            "columns": {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},
+            "constants": {"event_id": "o87ne"},
+        }
+    )
+    expected = {12: 5, 702: 22, 4102: 1502}  # data row i is file row i + 2
+    checked = Preparation(open_table(path), profile, workers=workers)
+    found = {p.row: p.message for e in checked for p in e.problems if p.field == "conversion_id"}
+    assert set(found) == set(expected)
+    for row, first in expected.items():
+        assert f"repeats the conversion id of row {first};" in found[row]
+    uploaded = Preparation(open_table(path), profile, workers=workers)
+    chunks = list(uploaded.encoded_chunks())
+    assert [len(c) for c in chunks] == [500, 500, 1000, 2000, 300]
+    events = [e for c in chunks for e in c.events()]
+    assert [(e.rows, e.problems) for e in events] == [
+        (e.rows, e.problems) for e in Preparation(open_table(path), profile, workers=1)
+    ]
+    assert uploaded.summary == checked.summary
+    assert uploaded.summary.warnings == 3
+    assert uploaded.summary.rows_rejected == 1
+
+
 def test_currency_taken_from_the_amount_when_not_mapped(export):
     path = export(["Date", "Email", "Betrag"], [["2024-01-02 10:00", "a@b.co", "1.234,50 €"]])
     [result] = prepare(
@@ -256,7 +292,7 @@ def test_batches_keep_file_order_and_skip_rejected_rows(export):
             "constants": {"event_id": "o87ne"},
         }
     )
-    found = list(batches(Preparation(open_table(path), profile).encoded(), size=500))
+    found = list(batches(Preparation(open_table(path), profile).encoded_chunks(), size=500))
     assert [len(b.events) for b in found] == [500, 500, 202]
     assert [b.number for b in found] == [1, 2, 3]
     assert found[0].first_row == 2

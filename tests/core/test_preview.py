@@ -179,7 +179,7 @@ def test_batch_of_a_row_is_the_batch_the_engine_sends(sample):
         batches(
             Preparation(
                 open_table(str(SAMPLE)), MappingProfile.load(str(SAMPLE_MAPPING))
-            ).encoded(),
+            ).encoded_chunks(),
             size,
         )
     )

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.events import EncodedChunk
 from twconv_gui.core.payload import join_conversions
-from twconv_gui.core.prepare import EncodedEvent
 
 MAX_BATCH_SIZE = 500  # the API takes 1 to 500 conversions per request
 
@@ -50,21 +50,23 @@ def check_batch_size(size: int) -> int:
     return size
 
 
-def batches(prepared: Iterable[EncodedEvent], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
-    """Ready events (`Preparation.encoded()`) in batches of `size`; rejected rows are skipped,
-    order is kept."""
+def batches(chunks: Iterable[EncodedChunk], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+    """Ready events (`Preparation.encoded_chunks()`) in batches of `size`; rejected rows are
+    skipped, order is kept."""
     check_batch_size(size)
     events: list[bytes] = []
     rows: list[tuple[int, ...]] = []
     number = 0
-    for item in prepared:
-        if item.payload is None:
-            continue
-        events.append(item.payload)
-        rows.append(item.rows)
-        if len(events) == size:
+    for chunk in chunks:
+        payloads, chunk_rows = chunk.sent()
+        events += payloads
+        rows += chunk_rows
+        start = 0
+        while len(events) - start >= size:
             number += 1
-            yield Batch(number, tuple(events), tuple(rows))
-            events, rows = [], []
+            end = start + size
+            yield Batch(number, tuple(events[start:end]), tuple(rows[start:end]))
+            start = end
+        del events[:start], rows[:start]
     if events:
         yield Batch(number + 1, tuple(events), tuple(rows))

@@ -4,75 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from twconv_gui.core import amounts, identifiers
 from twconv_gui.core.errors import Cancelled
+from twconv_gui.core.events import EncodedChunk, EncodedEvent, PreparedEvent
 from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import ChunkConverter, Finish, default_workers
-from twconv_gui.core.payload import encode_conversion
+from twconv_gui.core.parallel import ChunkConverter, default_workers
 from twconv_gui.core.problems import Problem, Severity
 from twconv_gui.core.reading.table import Cell, Row, Table
 from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
 from twconv_gui.core.times import TimeConverter
 
 CHUNK_ROWS = 2000  # rows converted together; also the progress and cancel cadence
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedEvent:
-    """The outcome for one conversion: the API object, or the problems that keep it back.
-
-    Attributes:
-        rows: the source rows it came from (several when grouped by conversion_id).
-        event: the conversion object exactly as it will be sent, or None when rejected.
-        problems: errors (when rejected) and warnings (things dropped or assumed).
-    """
-
-    rows: tuple[int, ...]
-    event: dict[str, Any] | None
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.event is not None
-
-    @property
-    def conversion_id(self) -> str | None:
-        return self.event.get("conversion_id") if self.event is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class EncodedEvent:
-    """A PreparedEvent whose conversion object is already the compact JSON that is sent.
-
-    What uploads and `twconv prepare` need: the encoding happens where the rows are converted
-    (in the worker processes for big files), and bytes travel between processes far cheaper
-    than dicts. `conversion_id` is kept apart for the repeat check.
-    """
-
-    rows: tuple[int, ...]
-    payload: bytes | None
-    problems: tuple[Problem, ...] = ()
-    conversion_id: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.payload is not None
-
-    @classmethod
-    def of(cls, prepared: PreparedEvent) -> EncodedEvent:
-        if prepared.event is None:
-            return cls(prepared.rows, None, prepared.problems)
-        payload = encode_conversion(prepared.event)
-        return cls(prepared.rows, payload, prepared.problems, prepared.conversion_id)
-
-
-_Result = TypeVar("_Result", PreparedEvent, EncodedEvent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,22 +83,34 @@ class Preparation:
         )
 
     def __iter__(self) -> Iterator[PreparedEvent]:
-        return self._prepared(PreparedEvent)
-
-    def encoded(self) -> Iterator[EncodedEvent]:
-        """Like iterating the preparation, with each event as the JSON that will be sent."""
-        return self._prepared(EncodedEvent)
-
-    def _prepared(self, kind: type[_Result]) -> Iterator[_Result]:
         with ChunkConverter(self._workers) as converter:
             reader = self._row_reader()  # the first pass overlaps with the workers' start-up
             if self.profile.group_by_conversion_id:
-                results = self._group(reader, converter, kind)
+                results = self._group(reader, converter)
             else:
-                results = self._single(reader, converter, kind)
+                results = self._single(reader, converter)
             for result in results:
                 self._count(result)
                 yield result
+
+    def encoded(self) -> Iterator[EncodedEvent]:
+        """Like iterating the preparation, with each event as the JSON that will be sent."""
+        for chunk in self.encoded_chunks():
+            yield from chunk.events()
+
+    def encoded_chunks(self) -> Iterator[EncodedChunk]:
+        """Like encoded(), a run of rows at a time in columns: what an upload takes."""
+        with ChunkConverter(self._workers) as converter:
+            reader = self._row_reader()
+            chunks: Iterator[EncodedChunk]
+            if self.profile.group_by_conversion_id:
+                events = map(EncodedEvent.of, self._group(reader, converter))
+                chunks = map(EncodedChunk.of_events, _runs(events, CHUNK_ROWS))
+            else:
+                chunks = self._single_chunks(reader, converter)
+            for chunk in chunks:
+                self._count_chunk(chunk)
+                yield chunk
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -209,27 +170,43 @@ class Preparation:
             self._tick("preparing", self.summary.rows_read)
             yield chunk
 
-    def _single(
-        self, reader: RowReader, converter: ChunkConverter, kind: type[_Result]
-    ) -> Iterator[_Result]:
-        first_row_of_id: dict[str, int] = {}
-        finish_row: Finish = finish_encoded if kind is EncodedEvent else finish_as_tuple
-        chunks = converter.convert(reader, self._chunks(), finish=finish_row)
-        for converted in chunks:
-            for item in converted:
-                result = kind(*item)
-                conversion_id = result.conversion_id
-                if conversion_id is not None:
-                    row = result.rows[0]
-                    first = first_row_of_id.setdefault(conversion_id, row)
-                    if first != row:
-                        yield _with_repeat_warning(result, first, self.profile)
-                        continue
-                yield result
+    def _single(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
+        first_rows: dict[str, int] = {}
+        for converted in converter.convert(reader, self._chunks(), finish=finish_rows):
+            results = [PreparedEvent(*item) for item in converted]
+            ids = [result.conversion_id for result in results]
+            for position, first in _repeats(ids, [r.rows[0] for r in results], first_rows):
+                result = results[position]
+                warning = self._repeat_warning(result.rows[0], first)
+                results[position] = dataclasses.replace(
+                    result, problems=(*result.problems, warning)
+                )
+            yield from results
 
-    def _group(
-        self, reader: RowReader, converter: ChunkConverter, kind: type[_Result]
-    ) -> Iterator[_Result]:
+    def _single_chunks(
+        self, reader: RowReader, converter: ChunkConverter
+    ) -> Iterator[EncodedChunk]:
+        first_rows: dict[str, int] = {}
+        for chunk in converter.convert(reader, self._chunks(), finish=finish_encoded):
+            rows = list(map(operator.itemgetter(0), chunk.rows))
+            repeats = _repeats(chunk.conversion_ids, rows, first_rows)
+            if repeats:
+                warnings = {p: self._repeat_warning(rows[p], first) for p, first in repeats}
+                yield chunk.with_problems(warnings)
+            else:
+                yield chunk
+
+    def _repeat_warning(self, row: int, first_row: int) -> Problem:
+        return Problem(
+            row,
+            "conversion_id",
+            self.profile.columns.get("conversion_id"),
+            f"repeats the conversion id of row {first_row}; X counts one conversion per id, "
+            "so turn on grouping by conversion_id if rows are items of one order",
+            Severity.WARNING,
+        )
+
+    def _group(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
         groups: dict[str, list[RowValues]] = {}
         order: list[str | list[RowValues]] = []
         chunks = converter.convert(reader, self._chunks(), finish=None)
@@ -244,8 +221,7 @@ class Preparation:
                     groups[key] = [values]
                     order.append(key)
         for item in order:
-            prepared = finish(groups[item] if isinstance(item, str) else item)
-            yield prepared if kind is PreparedEvent else EncodedEvent.of(prepared)  # type: ignore[misc]
+            yield finish(groups[item] if isinstance(item, str) else item)
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -257,7 +233,7 @@ class Preparation:
         if self._progress is not None:
             self._progress(PrepareProgress(phase, done, self.table.estimated_rows))
 
-    def _count(self, result: PreparedEvent | EncodedEvent) -> None:
+    def _count(self, result: PreparedEvent) -> None:
         summary = self.summary
         if result.problems:
             summary.problems.extend(result.problems)
@@ -268,30 +244,49 @@ class Preparation:
         else:
             summary.rows_rejected += len(result.rows)
 
-
-def _with_repeat_warning(result: _Result, first_row: int, profile: MappingProfile) -> _Result:
-    warning = Problem(
-        result.rows[0],
-        "conversion_id",
-        profile.columns.get("conversion_id"),
-        f"repeats the conversion id of row {first_row}; X counts one conversion per id, so "
-        "turn on grouping by conversion_id if rows are items of one order",
-        Severity.WARNING,
-    )
-    return dataclasses.replace(result, problems=(*result.problems, warning))
+    def _count_chunk(self, chunk: EncodedChunk) -> None:
+        summary = self.summary
+        for problems in chunk.problems.values():
+            summary.problems.extend(problems)
+            summary.warnings += sum(1 for p in problems if not p.is_error)
+        rows_ready = sum(map(len, chunk.sent()[1]))
+        summary.events_ready += len(chunk) - chunk.payloads.count(None)
+        summary.rows_ready += rows_ready
+        summary.rows_rejected += sum(map(len, chunk.rows)) - rows_ready
 
 
-def finish_as_tuple(row: RowValues) -> tuple[Any, ...]:
-    """finish() of one row as a plain tuple: ten times cheaper to send between processes."""
-    return _finish_row(row)
+def _repeats(
+    ids: list[str | None], rows: list[int], first_rows: dict[str, int]
+) -> list[tuple[int, int]]:
+    """(position, first row) of each event whose conversion id came before it; `first_rows`
+    (id -> first row) learns the chunk's new ids. Most chunks repeat none: found at C speed."""
+    fresh = dict(zip(reversed(ids), reversed(rows), strict=True))  # each id's first row here
+    fresh.pop(None, None)
+    if len(fresh) == len(ids) - ids.count(None) and first_rows.keys().isdisjoint(fresh):
+        first_rows.update(fresh)  # type: ignore[arg-type]  # None was popped
+        return []
+    found = []
+    for position, (conversion_id, row) in enumerate(zip(ids, rows, strict=True)):
+        if conversion_id is not None:
+            first = first_rows.setdefault(conversion_id, row)
+            if first != row:
+                found.append((position, first))
+    return found
 
 
-def finish_encoded(row: RowValues) -> tuple[Any, ...]:
-    """finish() of one row with the event encoded: the fields of an EncodedEvent."""
-    rows, event, problems = _finish_row(row)
-    if event is None:
-        return rows, None, problems, None
-    return rows, encode_conversion(event), problems, event.get("conversion_id")
+def _runs(items: Iterator[EncodedEvent], size: int) -> Iterator[list[EncodedEvent]]:
+    while run := list(itertools.islice(items, size)):
+        yield run
+
+
+def finish_rows(values: list[RowValues]) -> list[tuple[Any, ...]]:
+    """finish() of each row as a plain tuple: ten times cheaper to send between processes."""
+    return [_finish_row(v) for v in values]
+
+
+def finish_encoded(values: list[RowValues]) -> EncodedChunk:
+    """finish() of each row with its event encoded, as one chunk."""
+    return EncodedChunk.of_rows(map(_finish_row, values))
 
 
 def finish(rows: list[RowValues]) -> PreparedEvent:

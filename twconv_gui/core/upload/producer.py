@@ -75,7 +75,7 @@ class BatchProducer:
 
     def _run(self) -> None:
         try:
-            for batch in batches(self.preparation.encoded(), self.batch_size):
+            for batch in batches(self.preparation.encoded_chunks(), self.batch_size):
                 body = batch.body()
                 ready = ReadyBatch(
                     batch.number, batch.events, batch.rows, body, payload_digest(body)
