@@ -10,7 +10,7 @@ import requests
 from oauthlib.oauth1 import Client
 from requests_oauthlib import OAuth1, OAuth1Session
 
-from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.core.sandbox import DEMO, SandboxServer, oauth
 
 GOOD_EMAIL_HASH = "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"
 PHONE_HASH = "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"
@@ -135,6 +135,31 @@ def test_reused_nonce_and_timestamp_is_refused(sandbox):
     assert _signed_get(url, **fixed).status_code == 200
     assert _signed_get(url, **fixed).status_code == 401
     assert _signed_get(url, nonce="anothernonce0123456789").status_code == 200
+
+
+def test_nonces_are_remembered_while_their_timestamps_can_pass_and_then_forgotten(monkeypatch):
+    # A long-running sandbox sees more than 10,000 requests within ten minutes: each must
+    # still be checked against all of them, and none kept once its timestamp is too old.
+    validator = oauth.SandboxValidator(DEMO)
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(oauth.time, "time", lambda: clock[0])
+
+    def check(nonce: str, at: float) -> bool:
+        return validator.validate_timestamp_and_nonce(
+            DEMO.consumer_key, str(int(at)), nonce, None, access_token=DEMO.access_token
+        )
+
+    start = clock[0]
+    assert all(check(f"nonce{i:08d}", start) for i in range(12_000))
+    clock[0] += 300
+    assert check("later-nonce-0001", clock[0])
+    assert not check("nonce00000007", start)  # replayed within the window
+    assert not check("later-nonce-0001", clock[0])
+    assert validator.nonces_kept == 12_001
+    clock[0] = start + oauth.TIMESTAMP_LIFETIME + 1  # the first 12,000 can no longer pass
+    assert check("fresh-nonce-0001", clock[0])
+    assert validator.nonces_kept == 2
+    assert not check("later-nonce-0001", start + 300)  # still inside its own window
 
 
 @pytest.mark.parametrize(("offset", "status"), [(-3600, 401), (-540, 200), (540, 200), (900, 401)])
