@@ -1,6 +1,7 @@
 """`twconv upload` and `history` as a user or a script runs them, against the Sandbox."""
 
 import csv
+import gc
 import json
 import os
 import signal
@@ -97,6 +98,31 @@ def test_upload_json_summary_and_history(demo_env, files, sandbox, capsys):
     )
     assert main(["history"]) == 0
     assert "crm_export.csv" in capsys.readouterr().out
+
+
+def test_the_program_exits_with_the_upload_code_and_all_it_printed(demo_env, files, sandbox):
+    # `twconv` leaves without a last collection over every object (it freezes them first):
+    # the summary must still be whole, and nothing may complain on the way out.
+    finished = subprocess.run(
+        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 0
+    assert json.loads(finished.stdout)["events_acknowledged"] == 600
+    assert finished.stderr == ""
+
+
+def test_an_upload_inside_another_program_leaves_its_garbage_collection_as_it_was(
+    demo_env, files, sandbox, capsys
+):
+    threshold = gc.get_threshold()
+    assert main(upload_args(files, sandbox)) == 0
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == 0
 
 
 def test_second_upload_refused_with_exit_2(demo_env, files, sandbox, capsys):

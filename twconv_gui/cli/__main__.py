@@ -1,5 +1,5 @@
 """`python -m twconv_gui.cli` runs the `twconv` command."""
 
-from twconv_gui.cli import main
+from twconv_gui.cli import run
 
-raise SystemExit(main())
+run()

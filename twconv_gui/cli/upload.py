@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from twconv_gui.cli import steady_collector
 from twconv_gui.cli.connection import add_connection_arguments
 from twconv_gui.core import parallel
 from twconv_gui.core.logs import setup_logging
@@ -58,7 +59,8 @@ def run_upload(args: argparse.Namespace, out: TextIO) -> int:
     parallel.start_early(table.estimated_rows)
     from twconv_gui.cli import upload_run  # noqa: PLC0415 - loads while the helpers start
 
-    return upload_run.run_upload(args, out, profile, table)
+    with steady_collector():
+        return upload_run.run_upload(args, out, profile, table)
 
 
 def run_history(args: argparse.Namespace, out: TextIO) -> int:
