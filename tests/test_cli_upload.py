@@ -14,6 +14,10 @@ import pytest
 
 from twconv_gui.cli import main
 from twconv_gui.core import paths
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.parallel import PARALLEL_MIN_ROWS
+from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.sandbox import DEMO, SandboxServer
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus, Journal, expand_rows
 
@@ -114,6 +118,33 @@ def test_the_program_exits_with_the_upload_code_and_all_it_printed(demo_env, fil
     assert finished.returncode == 0
     assert json.loads(finished.stdout)["events_acknowledged"] == 600
     assert finished.stderr == ""
+
+
+def test_a_big_export_goes_out_exactly_as_prepared_through_the_helper_processes(
+    demo_env, files, sandbox, tmp_path
+):
+    # Past PARALLEL_MIN_ROWS, `twconv upload` converts in helper processes forked from it
+    # (on a machine with more than one core); what X receives must not depend on that.
+    _, mapping = files
+    export = tmp_path / "shop_orders.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Deal ID", "Closed", "E-mail", "Phone"])
+        for i in range(PARALLEL_MIN_ROWS + 1500):
+            phone = f"+1 (212) 555-{i % 10_000:04d}" if i % 3 else ""
+            writer.writerow([f"S{i}", f"2026-10-{1 + i % 28:02d} 14:{i % 60:02d}",
+                             f"buyer{i % 9000}@example.com", phone])  # fmt: skip
+    finished = subprocess.run(
+        [sys.executable, "-m", "twconv_gui.cli", "upload", str(export), "--mapping",
+         str(mapping), "--pixel-id", DEMO.pixel_id, "--api-base", sandbox.base_url, "--json"],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=300, check=False,
+    )  # fmt: skip
+    assert (finished.returncode, finished.stderr) == (0, "")
+    expected = [
+        e.event for e in Preparation(open_table(export), MappingProfile.load(mapping), workers=1)
+    ]
+    received = sorted(sandbox.accepted_conversions(), key=lambda c: int(c["conversion_id"][1:]))
+    assert received == expected
 
 
 def test_an_upload_inside_another_program_leaves_its_garbage_collection_as_it_was(

@@ -4,6 +4,8 @@ import csv
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -398,3 +400,31 @@ def test_helpers_started_early_are_the_ones_that_convert(export, monkeypatch):
     assert started == [2]  # the early helpers served one preparation only
     parallel.start_early(10)  # a small file is prepared in this process: nothing starts
     assert parallel._early == {}
+
+
+_EARLY_HELPERS = """
+import os, sys, threading
+from twconv_gui.core import parallel
+parallel.available_cores = lambda: 2
+if sys.argv[1] == "with-a-thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+parallel.start_early(parallel.PARALLEL_MIN_ROWS)
+pool, _ = parallel._take_early_pool(2)
+print(pool.submit(os.getppid).result() == os.getpid())
+pool.shutdown()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked helpers: Linux only")
+@pytest.mark.parametrize(("state", "forked"), [("alone", "True"), ("with-a-thread", "False")])
+def test_early_helpers_are_forked_only_from_a_process_without_other_threads(state, forked):
+    # `twconv upload` forks its helpers (ready at once); with another thread running, a fork
+    # could copy a lock that thread holds, so they start through the fork server instead.
+    result = subprocess.run(
+        [sys.executable, "-c", _EARLY_HELPERS, state],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == forked
