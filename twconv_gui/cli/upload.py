@@ -13,7 +13,7 @@ from typing import TextIO
 
 from twconv_gui.cli import steady_collector
 from twconv_gui.cli.connection import add_connection_arguments
-from twconv_gui.core import parallel
+from twconv_gui.core import first_look
 from twconv_gui.core.logs import setup_logging
 from twconv_gui.core.mapping import MappingProfile
 from twconv_gui.core.reading.opening import open_table
@@ -56,7 +56,7 @@ def run_upload(args: argparse.Namespace, out: TextIO) -> int:
     setup_logging()
     profile = MappingProfile.load(args.mapping)
     table = open_table(args.file, sheet=profile.sheet, header_row=profile.header_row)
-    parallel.start_early(table.estimated_rows)
+    first_look.start_early(table, profile)
     from twconv_gui.cli import upload_run  # noqa: PLC0415 - loads while the helpers start
 
     with steady_collector():

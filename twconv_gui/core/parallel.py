@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # Below this many rows, starting processes costs more than it saves.
 PARALLEL_MIN_ROWS = 30_000
+CHUNK_ROWS = 2000  # rows converted together; also the progress and cancel cadence
 # Workers convert in the background: a lower priority keeps the window, the threads that
 # talk to X (whose answers must be read promptly) and the rest of the computer responsive.
 WORKER_NICENESS = 10
@@ -114,7 +115,9 @@ _early: dict[int, tuple[ProcessPoolExecutor | None, list[Future[None]]]] = {}
 _early_lock = threading.Lock()
 
 
-def start_early(estimated_rows: int | None) -> None:
+def start_early(
+    estimated_rows: int | None, first: Callable[[], Any] | None = None
+) -> Future[Any] | None:
     """Start the helper processes for a file of about this many rows now, for the next
     ChunkConverter of that size to take.
 
@@ -124,12 +127,32 @@ def start_early(estimated_rows: int | None) -> None:
     each starting Python and importing again through the fork server (measured: the first
     request goes 0.1 s sooner). The window's process never calls it: Qt's own threads, which
     a fork would cut off mid-work, are not counted among Python's.
+
+    Forked helpers also inherit `first`, which need not be picklable (a look at an open
+    file): one of them runs it at once. Its Future is returned; None when nothing runs it.
     """
     workers = default_workers(estimated_rows)
-    if workers > 1:
-        with _early_lock:
-            if workers not in _early:
-                _early[workers] = _start_pool(workers, fork=_may_fork())
+    if workers <= 1:
+        return None
+    with _early_lock:
+        if workers in _early:
+            return None
+        fork = _may_fork()
+        if fork and first is not None:
+            _inherited.append(first)  # before the helpers are forked, which copy it
+        pool, _ = _early[workers] = _start_pool(workers, fork=fork)
+        if not _inherited:
+            return None
+        _inherited.clear()  # the helpers have their copy (all are forked at the first job)
+        return pool.submit(_run_inherited) if pool is not None else None
+
+
+_inherited: list[Callable[[], Any]] = []
+
+
+def _run_inherited() -> Any:
+    """In a forked helper: what the process it was forked from left for it to run."""
+    return _inherited[0]()
 
 
 def _may_fork() -> bool:

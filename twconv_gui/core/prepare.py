@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import operator
 import threading
@@ -11,17 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from twconv_gui.core import amounts, identifiers
+from twconv_gui.core import amounts, first_look, identifiers
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.events import EncodedChunk, EncodedEvent, PreparedEvent
 from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import ChunkConverter, default_workers
+from twconv_gui.core.parallel import CHUNK_ROWS, ChunkConverter, default_workers
 from twconv_gui.core.problems import Problem, Severity
-from twconv_gui.core.reading.table import Cell, Row, Table
+from twconv_gui.core.reading.table import Row, Table
 from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
-from twconv_gui.core.times import TimeConverter
-
-CHUNK_ROWS = 2000  # rows converted together; also the progress and cancel cadence
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,41 +113,17 @@ class Preparation:
     # -- passes -------------------------------------------------------------------------------
 
     def _row_reader(self) -> RowReader:
-        profile = self.profile
-        index = {f: self.table.column_index(c) for f, c in profile.columns.items()}
-        needs_look = [f for f in ("conversion_time", "value", "content_price") if f in index]
-        columns: dict[str, list[Cell]] = {f: [] for f in needs_look}
-        if needs_look:
-            done = 0
-            chunks = self.table.column_chunks([index[f] for f in needs_look], CHUNK_ROWS)
-            for chunk in chunks:
-                for values, cells in zip(columns.values(), chunk, strict=True):
-                    values.extend(cells)
-                done += len(chunk[0])
-                self._tick("analysing", done)
-        time_converter = None
-        if "conversion_time" in index:
-            time_converter = TimeConverter.for_column(
-                columns.pop("conversion_time"),
-                timezone=profile.timezone,
-                time_format=profile.time_format,
-            )
-            if time_converter.column_problem:
-                column = profile.columns["conversion_time"]
-                self.summary.column_notes.append(
-                    f'Column "{column}": {time_converter.column_problem}'
-                )
-        decimal_comma = True if self.table.delimiter == ";" else None
-        amount_parsers = {
-            name: amounts.AmountParser.for_column(values, decimal_comma=decimal_comma)
-            for name, values in columns.items()
-        }
+        table, profile = self.table, self.profile
+        look = first_look.take_early(table, profile, self._cancel) or first_look.first_look(
+            table, profile, functools.partial(self._tick, "analysing")
+        )
+        self.summary.column_notes.extend(look.column_notes)
         return RowReader(
-            index=index,
+            index={f: table.column_index(c) for f, c in profile.columns.items()},
             columns=profile.columns,
             constants=self._constants(),
-            time_converter=time_converter,
-            amount_parsers=amount_parsers,
+            time_converter=look.time_converter,
+            amount_parsers=look.amount_parsers,
             phone_hasher=identifiers.PhoneHasher(profile.phone_region),
             infer_currency=not self._currency_mapped,
         )

@@ -18,7 +18,8 @@ from twconv_gui.core.batching import MAX_BATCH_SIZE, check_batch_size
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.identifiers import PhoneHasher, hash_email, is_sha256_hex
 from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import CHUNK_ROWS, Preparation, PrepareProgress, PrepareSummary
+from twconv_gui.core.parallel import CHUNK_ROWS
+from twconv_gui.core.prepare import Preparation, PrepareProgress, PrepareSummary
 from twconv_gui.core.problems import Problem, ValueProblem
 from twconv_gui.core.reading.table import Cell, Table
 
