@@ -154,21 +154,19 @@ class Upload:
             yield from self._plan()
             return
         sender = self._sender()
+        # For the reports; it takes 0.15 s of this process's time. Now, while the producer
+        # takes its first look at the file (for a big file, a helper process takes it): later,
+        # it held up the sending threads (measured: after the first answer, it delayed the
+        # next four requests by 0.1 s; at the very end, the threads reading the last answers).
+        load_xlsx_writer()
         self._sent_at = time.monotonic()
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="twconv-upload") as pool:
                 pending: set[Future[_Delivered | None]] = set()
-                writer_loaded = False
                 while True:
                     if self.cancel.is_set():
                         self._halt.set()
                     producing = self._take(pending, pool, job, sender)
-                    if not writer_loaded and (self._last is not None or not producing):
-                        # For the reports. It takes 0.15 s of this process's time: once the
-                        # first answer is in, while later ones are awaited (at the very end it
-                        # competed with the threads reading the last answers).
-                        load_xlsx_writer()
-                        writer_loaded = True
                     if not pending:
                         if not producing or self._halt.is_set():
                             break
