@@ -8,8 +8,14 @@ from collections import Counter
 
 import pytest
 
+from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus
 from twconv_gui.core.upload.model import Phase, UploadRefused
+from twconv_gui.core.upload.producer import BatchProducer
+
+from .conftest import PROFILE
 
 
 def ids(sandbox):
@@ -179,3 +185,24 @@ def test_a_file_that_breaks_half_way_leaves_a_failed_job_not_a_completed_one(
     [job] = journal.jobs()
     assert job.status is JobStatus.FAILED
     assert upload.summary.exit_code == 2
+
+
+def test_the_producer_announces_each_batch_it_queues_and_its_end(export):
+    # The engine waits on these beside the requests in flight: a batch ready while the
+    # senders wait on X goes out at once instead of at the next answer.
+    preparation = Preparation(open_table(export(250)), MappingProfile.from_dict(PROFILE))
+    halt = threading.Event()
+    producer = BatchProducer(preparation, 100, skip={}, halt=halt, queue_size=1)
+    first = producer.next_arrival()
+    assert producer.next_arrival() is first  # nothing queued yet: the same one
+    producer.start()
+    first.result(timeout=30)
+    second = producer.next_arrival()  # asked before taking, as the engine does
+    assert second is not first
+    assert not second.done()  # the queue holds one batch: the next waits for room
+    assert producer.queue.get(timeout=5).number == 1
+    second.result(timeout=30)
+    assert producer.queue.get(timeout=5).number == 2
+    assert producer.queue.get(timeout=30).number == 3
+    producer.join()
+    assert producer.next_arrival().done()  # nothing more comes: no one waits in vain

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient
@@ -145,7 +145,7 @@ class Upload:
             self.table, self.profile, event_id_override=self.options.event_id, cancel=self._halt
         )
         self._preparation = preparation
-        self._producer = BatchProducer(
+        self._producer = producer = BatchProducer(
             preparation, self.options.batch_size, skip=skip, halt=self._halt,
             queue_size=2 * workers,
         ).start()  # fmt: skip
@@ -166,17 +166,24 @@ class Upload:
                 while True:
                     if self.cancel.is_set():
                         self._halt.set()
+                    arrival = producer.next_arrival()  # before taking: none is missed
                     producing = self._take(pending, pool, job, sender)
                     if not pending:
                         if not producing or self._halt.is_set():
                             break
                         yield self._progress(Phase.PREPARING)
                         continue
-                    finished, pending = wait(
-                        pending, timeout=PROGRESS_INTERVAL, return_when=FIRST_COMPLETED
+                    watched: set[Future[Any]] = set(pending)
+                    if producing and len(pending) < 2 * workers:
+                        watched.add(arrival)  # room for more: take a new batch at once
+                    finished, _ = wait(
+                        watched, timeout=PROGRESS_INTERVAL, return_when=FIRST_COMPLETED
                     )
-                    results = [r for r in map(self._collect, finished) if r is not None]
-                    yield self._progress(Phase.SENDING, tuple(results))
+                    finished.discard(arrival)
+                    pending -= finished
+                    if finished or not arrival.done():  # not only a new batch to take
+                        results = [r for r in map(self._collect, finished) if r is not None]
+                        yield self._progress(Phase.SENDING, tuple(results))
         finally:
             sender.client.close()
         self._raise_producer_error()

@@ -6,6 +6,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from twconv_gui.core.batching import batches
@@ -65,6 +66,8 @@ class BatchProducer:
         self.skipped_batches = 0
         self.skipped_events = 0
         self._thread = threading.Thread(target=self._run, name="twconv-prepare", daemon=True)
+        self._arrival_lock = threading.Lock()
+        self._arrival: Future[None] | None = None
 
     def start(self) -> BatchProducer:
         self._thread.start()
@@ -72,6 +75,24 @@ class BatchProducer:
 
     def join(self) -> None:
         self._thread.join()
+
+    def next_arrival(self) -> Future[None]:
+        """Done once a batch is queued after this call, or the producer stops.
+
+        The engine waits on it beside the requests in flight: a batch that is ready while
+        every sender is busy or idle goes out at once, not when the next answer comes in.
+        """
+        with self._arrival_lock:
+            if self._arrival is None or self._arrival.done():
+                self._arrival = Future()
+                if self.finished.is_set():
+                    self._arrival.set_result(None)
+            return self._arrival
+
+    def _announce(self) -> None:
+        with self._arrival_lock:
+            if self._arrival is not None and not self._arrival.done():
+                self._arrival.set_result(None)
 
     def _run(self) -> None:
         try:
@@ -88,15 +109,17 @@ class BatchProducer:
                 while not self.halt.is_set():
                     try:
                         self.queue.put(ready, timeout=PUT_WAIT)
-                        break
                     except queue.Full:
                         continue
+                    self._announce()
+                    break
                 if self.halt.is_set():
                     return
         except Exception as exc:  # handed to the engine's thread, which reports it
             self.error = exc
         finally:
             self.finished.set()
+            self._announce()
 
     def _check_unchanged(self, ready: ReadyBatch) -> None:
         if self.skip[ready.number] != ready.digest:
