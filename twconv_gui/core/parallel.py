@@ -140,11 +140,12 @@ def start_early(
         fork = _may_fork()
         if fork and first is not None:
             _inherited.append(first)  # before the helpers are forked, which copy it
-        pool, _ = _early[workers] = _start_pool(workers, fork=fork)
-        if not _inherited:
-            return None
-        _inherited.clear()  # the helpers have their copy (all are forked at the first job)
-        return pool.submit(_run_inherited) if pool is not None else None
+        try:
+            pool, _ = _early[workers] = _start_pool(workers, fork=fork)
+            run_first = bool(_inherited) and pool is not None
+        finally:
+            _inherited.clear()  # the helpers have their copy (all are forked at the first job)
+        return pool.submit(_run_inherited) if run_first and pool is not None else None
 
 
 _inherited: list[Callable[[], Any]] = []

@@ -159,6 +159,17 @@ def test_pause_holds_requests_until_resumed(export, uploader, sandbox):
     assert min(a.received_at for a in sandbox.accepted) >= started + 0.5
 
 
+def test_progress_keeps_coming_while_the_last_answer_is_slow(export, uploader, sandbox):
+    # Everything is prepared and queued; the one request takes 1.5 s. The window and the
+    # terminal still get their regular progress (elapsed time, rate, ETA) meanwhile.
+    sandbox.faults.slow(1.5)
+    upload = uploader(export(50), workers=1)
+    progress = list(upload.run())
+    waiting = [p for p in progress if p.phase is Phase.SENDING and not p.finished_batches]
+    assert len(waiting) >= 3
+    assert upload.summary.events_acknowledged == 50
+
+
 def test_dry_run_sends_nothing_and_reports_the_plan(export, uploader, sandbox, tmp_path):
     upload = uploader(export(250, bad_rows={3}), dry_run=True, report_dir=tmp_path / "r")
     list(upload.run())

@@ -179,9 +179,10 @@ class Upload:
                     finished, _ = wait(
                         watched, timeout=PROGRESS_INTERVAL, return_when=FIRST_COMPLETED
                     )
+                    new_batch = arrival in finished
                     finished.discard(arrival)
                     pending -= finished
-                    if finished or not arrival.done():  # not only a new batch to take
+                    if finished or not new_batch:  # answers, or the regular progress beat
                         results = [r for r in map(self._collect, finished) if r is not None]
                         yield self._progress(Phase.SENDING, tuple(results))
         finally:
