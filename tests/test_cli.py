@@ -151,3 +151,18 @@ def test_upload_starts_without_loading_inspection_sandbox_or_xlsx_code():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_ctrl_c_while_the_command_loads_is_a_clean_stop():
+    # The command's own module loads before main() can take Ctrl-C over; the program does.
+    script = (
+        "import twconv_gui.cli as cli\n"
+        "def interrupted(argv=None):\n"
+        "    raise KeyboardInterrupt\n"
+        "cli.main = interrupted\n"
+        "cli.run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (result.returncode, result.stderr) == (130, "twconv: stopped.\n")
