@@ -166,3 +166,16 @@ def test_ctrl_c_while_the_command_loads_is_a_clean_stop():
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert (result.returncode, result.stderr) == (130, "twconv: stopped.\n")
+
+
+def test_output_closed_by_its_reader_ends_the_command_quietly(sample):
+    # `twconv inspect FILE --json | head -1`: no traceback about a broken pipe.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twconv_gui.cli", "inspect", str(sample[0]), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()
+    assert process.wait(60) == 1
+    assert process.stderr.read() == b""
+    process.stderr.close()

@@ -147,6 +147,31 @@ def test_a_big_export_goes_out_exactly_as_prepared_through_the_helper_processes(
     assert received == expected
 
 
+def test_upload_piped_into_a_reader_that_stops_ends_quietly_and_resumable(demo_env, files, sandbox):
+    # `twconv upload ... | head -1`: once the reader is gone, the upload stops as after a
+    # Ctrl-C (no traceback), and the job is recorded so that --resume sends the rest.
+    sandbox.faults.slow(0.2, count=None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
+    assert process.stdout.readline().startswith(b"batch 1/")
+    process.stdout.close()
+    assert process.wait(60) == 1
+    assert process.stderr.read() == b""
+    process.stderr.close()
+    with Journal(paths.journal_path()) as journal:
+        [job] = journal.jobs()
+    assert job.status is JobStatus.CANCELLED
+    sandbox.faults.clear()
+    assert main([*upload_args(files, sandbox), "--resume"]) == 0
+    counts = Counter(c["conversion_id"] for c in sandbox.accepted_conversions())
+    assert len(counts) == 600
+    assert set(counts.values()) == {1}
+
+
 def test_an_upload_inside_another_program_leaves_its_garbage_collection_as_it_was(
     demo_env, files, sandbox, capsys
 ):

@@ -66,8 +66,12 @@ def run_upload(args: argparse.Namespace, out: TextIO, profile: MappingProfile, t
             journal=journal,
             api_base=settings.base_url,
         )
-        with _ctrl_c_cancels(upload.cancel):
-            _render(upload.run(), out, quiet=args.json)
+        progress = upload.run()
+        try:
+            with _ctrl_c_cancels(upload.cancel):
+                _render(progress, out, quiet=args.json, cancel=upload.cancel)
+        finally:
+            progress.close()  # a second Ctrl-C: the job is still recorded, journal open
     finally:
         if journal is not None:
             journal.close()
@@ -103,8 +107,14 @@ class _ctrl_c_cancels:  # noqa: N801 - reads as a phrase at the with statement
             signal.signal(signal.SIGINT, self.previous)
 
 
-def _render(progress: Iterator[UploadProgress], out: TextIO, *, quiet: bool) -> None:
-    """One line per batch with its debug_id (or error); a live bar on a terminal."""
+def _render(
+    progress: Iterator[UploadProgress], out: TextIO, *, quiet: bool, cancel: threading.Event
+) -> None:
+    """One line per batch with its debug_id (or error); a live bar on a terminal.
+
+    When what reads the output goes away (`twconv upload ... | head`), the upload stops as
+    after a Ctrl-C, so the job ends recorded and resumable; nothing more is written.
+    """
     bar = None
     if is_tty(sys.stderr):
         from tqdm import tqdm  # noqa: PLC0415 - only for terminals
@@ -124,10 +134,16 @@ def _render(progress: Iterator[UploadProgress], out: TextIO, *, quiet: bool) -> 
                     line += f"  debug_id {' '.join(batch.debug_ids)}"
                 if batch.error:
                     line += f"  — {batch.error}"
-                if bar is not None:
-                    bar.write(line, file=out)
-                else:
-                    out.write(line + "\n")
+                try:
+                    if bar is not None:
+                        bar.write(line, file=out)
+                    else:
+                        out.write(line + "\n")
+                        out.flush()
+                except BrokenPipeError:
+                    cancel.set()
+                    quiet = True
+                    break
     finally:
         if bar is not None:
             bar.close()

@@ -149,6 +149,26 @@ def test_cancel_then_resume_sends_only_what_was_not_acknowledged(export, uploade
     assert all(n == 1 for n in counts.values())  # no acknowledged batch was sent again
 
 
+def test_a_caller_that_stops_listening_leaves_a_cancelled_job_to_resume(export, uploader, sandbox):
+    # A second Ctrl-C, or a closed output, ends the progress loop half-way: the job must be
+    # recorded as cancelled (never completed) while the journal is still open.
+    path = export(1000)
+    sandbox.faults.slow(0.05, count=None)
+    first = uploader(path, workers=1)
+    progress = first.run()
+    for item in progress:
+        if item.batches_done >= 2:
+            break
+    progress.close()
+    assert first.summary.job.status is JobStatus.CANCELLED
+    assert 0 < len(ids(sandbox)) < 1000
+    sandbox.faults.clear()
+    second = uploader(path, workers=2, resume=True)
+    list(second.run())
+    assert second.summary.events_acknowledged == 1000
+    assert all(n == 1 for n in ids(sandbox).values())
+
+
 def test_pause_holds_requests_until_resumed(export, uploader, sandbox):
     upload = uploader(export(500), workers=2)
     upload.running.clear()

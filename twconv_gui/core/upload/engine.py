@@ -119,8 +119,14 @@ class Upload:
             yield from self._pipeline(job)
         except Cancelled:
             self.summary.cancelled = True
+        except (KeyboardInterrupt, GeneratorExit):  # a second Ctrl-C; the caller stopped
+            self.summary.cancelled = True  # listening: recorded as cancelled, never completed
+            raise
         except TwconvError as exc:  # e.g. the file became unreadable half-way
             self.summary.stopped = str(exc)
+            raise
+        except Exception as exc:
+            self.summary.stopped = f"Stopped by an unexpected error ({type(exc).__name__})."
             raise
         finally:
             self._halt.set()
