@@ -73,6 +73,22 @@ def upload_args(files, sandbox, *extra):
     ]  # fmt: skip
 
 
+TWCONV = [sys.executable, "-m", "twconv_gui.cli"]
+
+
+def run_twconv(*args):
+    """`twconv ARGS` as a program of its own, as scripts run it; its output as text."""
+    return subprocess.run(
+        [*TWCONV, *args], capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+        check=False,
+    )  # fmt: skip
+
+
+def start_twconv(*args, output=subprocess.DEVNULL):
+    """`twconv ARGS` started as a program of its own; `output` takes its stdout and stderr."""
+    return subprocess.Popen([*TWCONV, *args], stdout=output, stderr=output, env=os.environ.copy())
+
+
 def test_upload_prints_one_line_per_batch_with_its_debug_id(demo_env, files, sandbox, capsys):
     assert main(upload_args(files, sandbox)) == 0
     out = capsys.readouterr().out
@@ -107,14 +123,7 @@ def test_upload_json_summary_and_history(demo_env, files, sandbox, capsys):
 def test_the_program_exits_with_the_upload_code_and_all_it_printed(demo_env, files, sandbox):
     # `twconv` leaves without a last collection over every object (it freezes them first):
     # the summary must still be whole, and nothing may complain on the way out.
-    finished = subprocess.run(
-        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--json"],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=120,
-        check=False,
-    )
+    finished = run_twconv(*upload_args(files, sandbox), "--json")
     assert finished.returncode == 0
     assert json.loads(finished.stdout)["events_acknowledged"] == 600
     assert finished.stderr == ""
@@ -134,11 +143,8 @@ def test_a_big_export_goes_out_exactly_as_prepared_through_the_helper_processes(
             phone = f"+1 (212) 555-{i % 10_000:04d}" if i % 3 else ""
             writer.writerow([f"S{i}", f"2026-10-{1 + i % 28:02d} 14:{i % 60:02d}",
                              f"buyer{i % 9000}@example.com", phone])  # fmt: skip
-    finished = subprocess.run(
-        [sys.executable, "-m", "twconv_gui.cli", "upload", str(export), "--mapping",
-         str(mapping), "--pixel-id", DEMO.pixel_id, "--api-base", sandbox.base_url, "--json"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=300, check=False,
-    )  # fmt: skip
+    finished = run_twconv("upload", str(export), "--mapping", str(mapping), "--pixel-id",
+                          DEMO.pixel_id, "--api-base", sandbox.base_url, "--json")  # fmt: skip
     assert (finished.returncode, finished.stderr) == (0, "")
     expected = [
         e.event for e in Preparation(open_table(export), MappingProfile.load(mapping), workers=1)
@@ -151,12 +157,7 @@ def test_upload_piped_into_a_reader_that_stops_ends_quietly_and_resumable(demo_e
     # `twconv upload ... | head -1`: once the reader is gone, the upload stops as after a
     # Ctrl-C (no traceback), and the job is recorded so that --resume sends the rest.
     sandbox.faults.slow(0.2, count=None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--workers", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
-    )
+    process = start_twconv(*upload_args(files, sandbox), "--workers", "1", output=subprocess.PIPE)
     assert process.stdout.readline().startswith(b"batch 1/")
     process.stdout.close()
     assert process.wait(60) == 1
@@ -227,12 +228,7 @@ def test_no_raw_identifier_or_secret_in_reports_logs_or_journal(
 
 def test_kill_9_mid_upload_then_resume_sends_each_batch_once(demo_env, files, sandbox, capsys):
     sandbox.faults.slow(0.15, count=None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "twconv_gui.cli", *upload_args(files, sandbox), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=os.environ.copy(),
-    )
+    process = start_twconv(*upload_args(files, sandbox), "--workers", "2")
     try:
         deadline = time.monotonic() + 30
         with Journal(paths.journal_path()) as journal:
