@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,13 +59,6 @@ class EncodedEvent:
     def ok(self) -> bool:
         return self.payload is not None
 
-    @classmethod
-    def of(cls, prepared: PreparedEvent) -> EncodedEvent:
-        if prepared.event is None:
-            return cls(prepared.rows, None, prepared.problems)
-        payload = encode_conversion(prepared.event)
-        return cls(prepared.rows, payload, prepared.problems, prepared.conversion_id)
-
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
@@ -83,15 +76,6 @@ class EncodedChunk:
 
     def __len__(self) -> int:
         return len(self.rows)
-
-    @classmethod
-    def of_events(cls, events: Sequence[EncodedEvent]) -> EncodedChunk:
-        return cls(
-            [e.rows for e in events],
-            [e.payload for e in events],
-            [e.conversion_id for e in events],
-            {i: e.problems for i, e in enumerate(events) if e.problems},
-        )
 
     @classmethod
     def of_rows(

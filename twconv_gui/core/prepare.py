@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from twconv_gui.core import amounts, first_look, identifiers
 from twconv_gui.core.errors import Cancelled
@@ -102,8 +102,8 @@ class Preparation:
             reader = self._row_reader()
             chunks: Iterator[EncodedChunk]
             if self.profile.group_by_conversion_id:
-                events = map(EncodedEvent.of, self._group(reader, converter))
-                chunks = map(EncodedChunk.of_events, _runs(events, CHUNK_ROWS))
+                grouped = ((e.rows, e.event, e.problems) for e in self._group(reader, converter))
+                chunks = map(EncodedChunk.of_rows, _runs(grouped, CHUNK_ROWS))
             else:
                 chunks = self._single_chunks(reader, converter)
             for chunk in chunks:
@@ -229,6 +229,9 @@ class Preparation:
         summary.rows_rejected += sum(map(len, chunk.rows)) - rows_ready
 
 
+_Item = TypeVar("_Item")
+
+
 def _repeats(
     ids: list[str | None], rows: list[int], first_rows: dict[str, int]
 ) -> list[tuple[int, int]]:
@@ -248,7 +251,7 @@ def _repeats(
     return found
 
 
-def _runs(items: Iterator[EncodedEvent], size: int) -> Iterator[list[EncodedEvent]]:
+def _runs(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
     while run := list(itertools.islice(items, size)):
         yield run
 
