@@ -26,8 +26,8 @@ import phonenumbers
 from openpyxl import Workbook
 from python_calamine import load_workbook
 
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 
 OUT = Path(__file__).parent / "out"

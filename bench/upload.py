@@ -33,8 +33,8 @@ from pathlib import Path
 
 from requests_oauthlib import OAuth1Session
 
-from twconv_gui.core.sandbox import DEMO
 from twconv_gui.core.upload import DEFAULT_WORKERS
+from twconv_gui.sandbox import DEMO
 
 OUT = Path(__file__).parent / "out"
 BATCH = 500

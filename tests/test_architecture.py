@@ -50,7 +50,7 @@ def test_wheel_contains_resources_and_every_package(tmp_path):
         "twconv_gui/gui/main_window.py",
         "twconv_gui/cli/__init__.py",
         "twconv_gui/core/upload/engine.py",
-        "twconv_gui/core/sandbox/server.py",
+        "twconv_gui/sandbox/server.py",
     ):
         assert expected in names
     for init in (root / "twconv_gui").rglob("__init__.py"):

@@ -144,8 +144,8 @@ def test_each_command_runs_with_only_its_own_module_loaded(capsys):
 def test_upload_starts_without_loading_inspection_sandbox_or_xlsx_code():
     code = (
         "import sys; from twconv_gui.cli import build_parser; build_parser('upload'); "
-        "print(sorted(m for m in ('twconv_gui.core.inspection', "
-        "'twconv_gui.core.sandbox', 'twconv_gui.core.suggest', 'openpyxl') if m in sys.modules))"
+        "print(sorted(m for m in ('twconv_gui.core.mapping.inspection', "
+        "'twconv_gui.sandbox', 'twconv_gui.core.mapping.suggest', 'openpyxl') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

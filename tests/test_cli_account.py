@@ -14,10 +14,10 @@ from keyring.backends import fail
 
 from twconv_gui.cli import main
 from twconv_gui.core import paths
+from twconv_gui.core.account.credential_store import SERVICE
+from twconv_gui.core.account.profiles import ProfileSettings, ProfileStore
 from twconv_gui.core.api.credentials import ENV_VARS, Credentials, masked
-from twconv_gui.core.credential_store import SERVICE
-from twconv_gui.core.profiles import ProfileSettings, ProfileStore
-from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 DEMO_CREDENTIALS = Credentials(
     DEMO.consumer_key, DEMO.consumer_secret, DEMO.access_token, DEMO.access_token_secret

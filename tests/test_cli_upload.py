@@ -14,12 +14,12 @@ import pytest
 
 from twconv_gui.cli import main
 from twconv_gui.core import paths
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import PARALLEL_MIN_ROWS
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.parallel import PARALLEL_MIN_ROWS
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
-from twconv_gui.core.sandbox import DEMO, SandboxServer
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus, Journal, expand_rows
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 EMAILS = [f"person{i}@example.com" for i in range(600)]
 

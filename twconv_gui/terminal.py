@@ -8,7 +8,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from twconv_gui.core.prepare import PrepareProgress
+from twconv_gui.core.prepare.preparation import PrepareProgress
 
 
 def is_tty(stream: TextIO) -> bool:

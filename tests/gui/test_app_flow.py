@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QMessageBox
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.sandbox import DEMO
 from twconv_gui.core.upload.journal import JobStatus, Journal
 from twconv_gui.gui.main_window import MAP, PREVIEW, UPLOAD, MainWindow
-from twconv_gui.gui.preview_model import EventRole, ProblemRole
+from twconv_gui.gui.preview.model import EventRole, ProblemRole
 from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, resource_path
 from twconv_gui.gui.session import Connection
-from twconv_gui.gui.upload_page import Choice
+from twconv_gui.gui.upload.page import Choice
+from twconv_gui.sandbox import DEMO
 
 # The offscreen platform warns that it cannot resize a shown window to its hints: harmless.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

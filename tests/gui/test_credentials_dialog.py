@@ -7,11 +7,11 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel, QLineEdit
 
+from twconv_gui.core.account.profiles import ProfileStore
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.profiles import ProfileStore
-from twconv_gui.core.sandbox import DEMO, SandboxServer
-from twconv_gui.gui.credentials_dialog import CredentialsDialog
+from twconv_gui.gui.credentials.dialog import CredentialsDialog
 from twconv_gui.gui.session import Session
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 TIMEOUT = 10_000
 

@@ -10,14 +10,12 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.opening import open_table
-from twconv_gui.core.sandbox import DEMO, SandboxServer
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import JobStatus, Journal
 from twconv_gui.core.upload.model import UploadOptions
-from twconv_gui.gui.batch_model import DebugIdRole
-from twconv_gui.gui.history_page import (
+from twconv_gui.gui.history.page import (
     ACKNOWLEDGED,
     FILE,
     REJECTED,
@@ -26,6 +24,8 @@ from twconv_gui.gui.history_page import (
     JobIdRole,
     JobsModel,
 )
+from twconv_gui.gui.upload.batch_model import DebugIdRole
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 PROFILE = {
     "columns": {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},

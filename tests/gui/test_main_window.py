@@ -4,9 +4,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from twconv_gui.gui.columns_model import ColumnsModel
+from twconv_gui.gui.load.columns_model import ColumnsModel
+from twconv_gui.gui.load.raw_model import RawTableModel
 from twconv_gui.gui.main_window import HISTORY, LOAD, MAP, PREVIEW, UPLOAD, MainWindow
-from twconv_gui.gui.raw_model import RawTableModel
 from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, resource_path
 
 SAMPLE = resource_path(SAMPLE_EXPORT)

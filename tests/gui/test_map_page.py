@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.inspection import inspect_file
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.gui.map_page import CONSTANT_TEXT, NONE_TEXT, READY_TEXT, MapPage
+from twconv_gui.core.mapping.inspection import inspect_file
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.gui.mapping.page import CONSTANT_TEXT, NONE_TEXT, READY_TEXT, MapPage
 from twconv_gui.gui.session import Session
 
 RESOURCES = resources.files("twconv_gui.resources")

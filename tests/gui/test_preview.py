@@ -10,11 +10,11 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
-from twconv_gui.core.inspection import inspect_file
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.preview import build_preview
+from twconv_gui.core.mapping.inspection import inspect_file
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preview import build_preview
 from twconv_gui.core.reading.opening import open_table
-from twconv_gui.gui.preview_model import (
+from twconv_gui.gui.preview.model import (
     HEADERS,
     REJECTED_BACKGROUND,
     WARNING_BACKGROUND,
@@ -22,7 +22,7 @@ from twconv_gui.gui.preview_model import (
     PreviewModel,
     ProblemRole,
 )
-from twconv_gui.gui.preview_page import PreviewPage
+from twconv_gui.gui.preview.page import PreviewPage
 from twconv_gui.gui.session import Session
 
 RESOURCES = resources.files("twconv_gui.resources")

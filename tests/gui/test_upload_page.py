@@ -13,15 +13,21 @@ from PySide6.QtWidgets import QLabel
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.inspection import inspect_file
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.core.mapping.inspection import inspect_file
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus, Journal
 from twconv_gui.core.upload.model import BatchResult, UploadOptions
-from twconv_gui.gui.batch_model import DEBUG_ID, STATUS, BatchTableModel, DebugIdRole, StatusRole
 from twconv_gui.gui.session import Connection, Session
-from twconv_gui.gui.upload_page import Choice, UploadPage
-from twconv_gui.gui.upload_worker import Conflict, UploadWorker
+from twconv_gui.gui.upload.batch_model import (
+    DEBUG_ID,
+    STATUS,
+    BatchTableModel,
+    DebugIdRole,
+    StatusRole,
+)
+from twconv_gui.gui.upload.page import Choice, UploadPage
+from twconv_gui.gui.upload.worker import Conflict, UploadWorker
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 ROWS = 300
 BATCH = 25  # 12 batches

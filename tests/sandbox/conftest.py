@@ -7,7 +7,7 @@ import pytest
 import requests
 from requests_oauthlib import OAuth1
 
-from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 GOOD_EMAIL_HASH = "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from twconv_gui.core.sandbox import DEMO
-from twconv_gui.core.sandbox.conversions import check_batch, check_conversion, parse_batch
-from twconv_gui.core.sandbox.replies import ApiError
+from twconv_gui.sandbox import DEMO
+from twconv_gui.sandbox.conversions import check_batch, check_conversion, parse_batch
+from twconv_gui.sandbox.replies import ApiError
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

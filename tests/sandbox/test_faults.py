@@ -7,7 +7,7 @@ import threading
 import pytest
 import requests
 
-from twconv_gui.core.sandbox import DEMO, Faults, run_sandbox
+from twconv_gui.sandbox import DEMO, Faults, run_sandbox
 
 
 @pytest.mark.parametrize(

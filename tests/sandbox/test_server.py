@@ -10,7 +10,7 @@ import requests
 from oauthlib.oauth1 import Client
 from requests_oauthlib import OAuth1, OAuth1Session
 
-from twconv_gui.core.sandbox import DEMO, SandboxServer, oauth
+from twconv_gui.sandbox import DEMO, SandboxServer, oauth
 
 GOOD_EMAIL_HASH = "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"
 PHONE_HASH = "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"

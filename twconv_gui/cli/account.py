@@ -10,13 +10,13 @@ from typing import TextIO
 
 from twconv_gui.cli.connection import add_connection_arguments, api_settings, chosen_profile
 from twconv_gui.cli.login import add_login_parser
-from twconv_gui.core.account_check import check_connection
-from twconv_gui.core.ad_accounts import list_accounts, list_events
+from twconv_gui.core.account.access_check import check_connection
+from twconv_gui.core.account.ad_accounts import list_accounts, list_events
+from twconv_gui.core.account.profiles import ProfileStore, SignInProfile, resolve_credentials
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.credentials import Credentials, credentials_from_env, masked
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import setup_logging
-from twconv_gui.core.profiles import ProfileStore, SignInProfile, resolve_credentials
 from twconv_gui.terminal import format_table, is_tty
 
 EXIT_OK, EXIT_FAILED = 0, 1

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from twconv_gui.core.api import DEFAULT_API_BASE, DEFAULT_API_VERSION
 
 if TYPE_CHECKING:  # loaded when a command needs them: `upload` first starts its helpers
+    from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
     from twconv_gui.core.api.client import ApiSettings
-    from twconv_gui.core.profiles import ProfileStore, SignInProfile
 
 
 def add_connection_arguments(parser: argparse.ArgumentParser, *, api: bool = True) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.inspection import inspect_file
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation, PrepareSummary
+from twconv_gui.core.mapping.inspection import inspect_file
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import Preparation, PrepareSummary
+from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.core.reading.opening import list_sheets, open_table
-from twconv_gui.core.reports import write_rejected_rows
 from twconv_gui.terminal import ProgressBar, format_table
 
 EXIT_OK, EXIT_REJECTED = 0, 1

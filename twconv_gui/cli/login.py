@@ -11,15 +11,20 @@ import webbrowser
 from dataclasses import replace
 from typing import TextIO, TypeVar
 
-from twconv_gui.core.account_check import ConnectionReport, Verdict, check_connection
-from twconv_gui.core.ad_accounts import AdAccount, ConversionEvent, list_accounts, list_events
+from twconv_gui.core.account.access_check import ConnectionReport, Verdict, check_connection
+from twconv_gui.core.account.ad_accounts import (
+    AdAccount,
+    ConversionEvent,
+    list_accounts,
+    list_events,
+)
+from twconv_gui.core.account.credential_store import register_credentials
+from twconv_gui.core.account.profiles import ProfileSettings, ProfileStore, check_profile_name
+from twconv_gui.core.account.signin import finish_pin_signin, start_pin_signin
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.credential_store import register_credentials
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import setup_logging
-from twconv_gui.core.profiles import ProfileSettings, ProfileStore, check_profile_name
-from twconv_gui.core.signin import finish_pin_signin, start_pin_signin
 from twconv_gui.terminal import format_table, is_tty
 
 DEFAULT_PROFILE_NAME = "default"

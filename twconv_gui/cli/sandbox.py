@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from twconv_gui.cli import steady_collector
-from twconv_gui.core.sandbox.server import run_sandbox
+from twconv_gui.sandbox.server import run_sandbox
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,9 +13,9 @@ from typing import TextIO
 
 from twconv_gui.cli import steady_collector
 from twconv_gui.cli.connection import add_connection_arguments
-from twconv_gui.core import first_look
 from twconv_gui.core.logs import setup_logging
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare import first_look
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.upload import DEFAULT_WORKERS
 

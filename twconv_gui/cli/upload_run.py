@@ -13,10 +13,10 @@ from typing import Any, TextIO
 
 from twconv_gui.cli.connection import api_settings, chosen_profile
 from twconv_gui.core import paths
+from twconv_gui.core.account.profiles import ProfileStore, resolve_credentials
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.profiles import ProfileStore, resolve_credentials
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import Journal

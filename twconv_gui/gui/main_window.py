@@ -20,22 +20,22 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui import APP_NAME
-from twconv_gui.core.ad_accounts import list_events
+from twconv_gui.core.account.ad_accounts import list_events
+from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.inspection import Inspection
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.profiles import ProfileStore, SignInProfile
+from twconv_gui.core.mapping.inspection import Inspection
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.opening import SUPPORTED_EXTENSIONS
 from twconv_gui.gui import settings as options
-from twconv_gui.gui.credentials_dialog import CredentialsDialog
-from twconv_gui.gui.history_page import HistoryPage
-from twconv_gui.gui.load_page import LoadPage
-from twconv_gui.gui.map_page import MapPage
-from twconv_gui.gui.preview_page import PreviewPage
+from twconv_gui.gui.credentials.dialog import CredentialsDialog
+from twconv_gui.gui.history.page import HistoryPage
+from twconv_gui.gui.load.page import LoadPage
+from twconv_gui.gui.mapping.page import MapPage
+from twconv_gui.gui.preview.page import PreviewPage
 from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, SAMPLE_MAPPING, SandboxMode, resource_path
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.settings import Settings
-from twconv_gui.gui.upload_page import UploadPage
+from twconv_gui.gui.upload.page import UploadPage
 from twconv_gui.gui.workers import FunctionWorker
 
 FILE_FILTER = (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from twconv_gui.core.api.client import ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.sandbox import DEMO, SandboxServer
 from twconv_gui.gui.session import Connection
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 SAMPLE_EXPORT = "sample_export.csv"
 SAMPLE_MAPPING = "sample_mapping.json"

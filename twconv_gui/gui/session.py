@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, Signal
 
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.inspection import Inspection
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.inspection import Inspection
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
 
 

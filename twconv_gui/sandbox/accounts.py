@@ -7,8 +7,8 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from twconv_gui.core.sandbox.demo import DemoAccount, EventTag, SandboxAccount
-from twconv_gui.core.sandbox.replies import ApiError, Reply, invalid, json_reply
+from twconv_gui.sandbox.demo import DemoAccount, EventTag, SandboxAccount
+from twconv_gui.sandbox.replies import ApiError, Reply, invalid, json_reply
 
 DEFAULT_COUNT = 200
 MAX_COUNT = 1000

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 import pycountry
 
-from twconv_gui.core.sandbox.demo import SandboxAccount
-from twconv_gui.core.sandbox.replies import ApiError, invalid
+from twconv_gui.sandbox.demo import SandboxAccount
+from twconv_gui.sandbox.replies import ApiError, invalid
 
 MAX_BATCH = 500
 FIELDS = frozenset(

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from twconv_gui.core.sandbox.replies import ApiError, Drop, Reply
-from twconv_gui.core.sandbox.routes import Incoming, SandboxApp
+from twconv_gui.sandbox.replies import ApiError, Drop, Reply
+from twconv_gui.sandbox.routes import Incoming, SandboxApp
 
 log = logging.getLogger(__name__)
 

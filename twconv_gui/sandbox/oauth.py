@@ -13,8 +13,8 @@ from typing import Any
 from oauthlib.oauth1 import AccessTokenEndpoint, RequestTokenEndpoint, ResourceEndpoint
 from oauthlib.oauth1 import RequestValidator as _RequestValidator
 
-from twconv_gui.core.sandbox.demo import DemoAccount
-from twconv_gui.core.sandbox.replies import FORM_TYPE, Reply
+from twconv_gui.sandbox.demo import DemoAccount
+from twconv_gui.sandbox.replies import FORM_TYPE, Reply
 
 TIMESTAMP_LIFETIME = 600  # how far (s) a request timestamp may stray from the clock
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from twconv_gui.core.sandbox import accounts
-from twconv_gui.core.sandbox.conversions import check_batch, parse_batch
-from twconv_gui.core.sandbox.demo import DemoAccount, SandboxAccount
-from twconv_gui.core.sandbox.faults import FaultAction, Faults
-from twconv_gui.core.sandbox.oauth import OAuthGate
-from twconv_gui.core.sandbox.ratelimit import RateWindow, limit_headers
-from twconv_gui.core.sandbox.replies import (
+from twconv_gui.sandbox import accounts
+from twconv_gui.sandbox.conversions import check_batch, parse_batch
+from twconv_gui.sandbox.demo import DemoAccount, SandboxAccount
+from twconv_gui.sandbox.faults import FaultAction, Faults
+from twconv_gui.sandbox.oauth import OAuthGate
+from twconv_gui.sandbox.ratelimit import RateWindow, limit_headers
+from twconv_gui.sandbox.replies import (
     ApiError,
     Drop,
     Reply,

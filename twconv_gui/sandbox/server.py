@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, TextIO
 
-from twconv_gui.core.sandbox.demo import DEMO, DemoAccount
-from twconv_gui.core.sandbox.faults import FAULT_SYNTAX, Faults
-from twconv_gui.core.sandbox.handler import LOOPBACK, SandboxHTTPServer
-from twconv_gui.core.sandbox.routes import KEEP_BYTES, AcceptedBatch, SandboxApp
+from twconv_gui.sandbox.demo import DEMO, DemoAccount
+from twconv_gui.sandbox.faults import FAULT_SYNTAX, Faults
+from twconv_gui.sandbox.handler import LOOPBACK, SandboxHTTPServer
+from twconv_gui.sandbox.routes import KEEP_BYTES, AcceptedBatch, SandboxApp
 
 __all__ = ["DEMO", "AcceptedBatch", "DemoAccount", "Faults", "SandboxServer", "run_sandbox"]
 

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from twconv_gui.core import account_check
-from twconv_gui.core.account_check import ConnectionReport, Verdict, verdict_for
-from twconv_gui.core.ad_accounts import list_accounts, list_events
+from twconv_gui.core.account import access_check
+from twconv_gui.core.account.access_check import ConnectionReport, Verdict, verdict_for
+from twconv_gui.core.account.ad_accounts import list_accounts, list_events
 from twconv_gui.core.api.client import ApiClient, ApiResponse, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.sandbox import DEMO, SandboxServer
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 DEMO_CREDENTIALS = Credentials(
     DEMO.consumer_key, DEMO.consumer_secret, DEMO.access_token, DEMO.access_token_secret
@@ -38,7 +38,7 @@ def client(settings):
 
 
 def check(credentials, settings, account_id):
-    report = account_check.test_connection(credentials, settings, account_id)
+    report = access_check.test_connection(credentials, settings, account_id)
     assert isinstance(report, ConnectionReport)
     return report
 

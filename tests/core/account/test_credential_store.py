@@ -12,16 +12,16 @@ import pytest
 from keyring.backends import fail, null
 
 from twconv_gui.core import paths
-from twconv_gui.core.api.credentials import ENV_VARS, Credentials
-from twconv_gui.core.credential_store import SERVICE, CredentialVault
-from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.logs import setup_logging, stop_logging
-from twconv_gui.core.profiles import (
+from twconv_gui.core.account.credential_store import SERVICE, CredentialVault
+from twconv_gui.core.account.profiles import (
     ProfileSettings,
     ProfileStore,
     check_profile_name,
     resolve_credentials,
 )
+from twconv_gui.core.api.credentials import ENV_VARS, Credentials
+from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.logs import setup_logging, stop_logging
 
 US = Credentials(
     "usKEY0123456789abcdefgh",

@@ -7,10 +7,10 @@ import socket
 import pytest
 import requests
 
+from twconv_gui.core.account.signin import check_sign_in_host, finish_pin_signin, start_pin_signin
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.sandbox import DEMO, SandboxServer
-from twconv_gui.core.signin import check_sign_in_host, finish_pin_signin, start_pin_signin
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 PIN_ON_PAGE = re.compile(r'<code id="pin">(\w+)</code>')
 

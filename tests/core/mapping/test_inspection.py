@@ -2,7 +2,7 @@
 
 import csv
 
-from twconv_gui.core.inspection import inspect_file
+from twconv_gui.core.mapping.inspection import inspect_file
 
 HEADER = ["Name", "Email", "Created at", "Total", "Lineitem quantity", "Lineitem sku", "Phone"]
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from twconv_gui.core.masking import mask_cell
+from twconv_gui.core.mapping.masking import mask_cell
 
 
 @pytest.mark.parametrize(

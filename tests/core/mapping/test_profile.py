@@ -5,7 +5,7 @@ import json
 import pytest
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
 
 GOOD = {
     "columns": {"conversion_time": "Order Date", "email": "Email Address", "phone": "Phone"},

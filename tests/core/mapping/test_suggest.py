@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from twconv_gui.core.fields import FIELD_NAMES
+from twconv_gui.core.mapping.fields import FIELD_NAMES
+from twconv_gui.core.mapping.suggest import MappingSuggestion, suggest_mapping
 from twconv_gui.core.reading.table import Cell
-from twconv_gui.core.suggest import MappingSuggestion, suggest_mapping
 
 
 def table(columns: Sequence[str], *records: Mapping[str, Cell]) -> list[list[Cell]]:

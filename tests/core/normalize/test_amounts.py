@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twconv_gui.core.amounts import (
+from twconv_gui.core.normalize.amounts import (
     AmountParser,
     currency_from_amount,
     format_amount,
@@ -20,7 +20,7 @@ from twconv_gui.core.amounts import (
     normalize_text,
     parse_count,
 )
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 D = Decimal

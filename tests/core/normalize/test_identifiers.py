@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.identifiers import (
+from twconv_gui.core.normalize.identifiers import (
     PhoneHasher,
     hash_email,
     is_sha256_hex,
@@ -20,7 +20,7 @@ from twconv_gui.core.identifiers import (
     normalize_twclid,
     normalize_user_agent,
 )
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 

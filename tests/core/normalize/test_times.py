@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
+from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.reading.table import Cell
-from twconv_gui.core.times import TimeConverter
 
 X_FORMAT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

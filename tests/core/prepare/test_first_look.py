@@ -10,17 +10,17 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from twconv_gui.core import first_look
 from twconv_gui.core.errors import Cancelled
+from twconv_gui.core.prepare import first_look
 
 # Run in a process of its own, as `twconv upload` runs: only a process without other threads
 # forks its helpers, and only forked helpers can take the first look at an open file.
 _SCRIPT = """
 import json, sys
-from twconv_gui.core import first_look, parallel
+from twconv_gui.core.prepare import first_look, parallel
 from twconv_gui.core.errors import ReadError
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 
 parallel.available_cores = lambda: 2
@@ -110,6 +110,6 @@ def test_a_helper_that_died_leaves_the_look_to_the_preparation(monkeypatch, capl
     died.set_exception(BrokenProcessPool("gone"))
     table, profile = _waiting_look(monkeypatch, died)
     assert first_look.take_early(object(), profile, None) is None  # another table: not its
-    with caplog.at_level("WARNING", logger="twconv_gui.core.first_look"):
+    with caplog.at_level("WARNING", logger="twconv_gui.core.prepare.first_look"):
         assert first_look.take_early(table, profile, None) is None
     assert "looking here" in caplog.text

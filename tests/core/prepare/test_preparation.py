@@ -10,13 +10,13 @@ import threading
 
 import pytest
 
-from twconv_gui.core import parallel
-from twconv_gui.core.batching import batches
 from twconv_gui.core.errors import Cancelled, MappingError, TwconvError
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import WORKER_NICENESS, ChunkConverter
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.payload import join_conversions
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.prepare import parallel
+from twconv_gui.core.prepare.batching import batches
+from twconv_gui.core.prepare.parallel import WORKER_NICENESS, ChunkConverter
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 
 TEST_EMAIL_HASH = "e586883b2b4faf78d48300a79e0e15138d664cdf796ffb86e533170a9893eda8"
@@ -372,7 +372,7 @@ def test_preparation_goes_on_in_one_process_when_helpers_cannot_start(export, mo
         raise OSError("Resource temporarily unavailable")
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_processes)
-    with caplog.at_level("WARNING", logger="twconv_gui.core.parallel"):
+    with caplog.at_level("WARNING", logger="twconv_gui.core.prepare.parallel"):
         assert list(Preparation(open_table(path), profile, workers=2)) == serial
     assert "converting in one process" in caplog.text
 
@@ -404,7 +404,7 @@ def test_helpers_started_early_are_the_ones_that_convert(export, monkeypatch):
 
 _EARLY_HELPERS = """
 import os, sys, threading
-from twconv_gui.core import parallel
+from twconv_gui.core.prepare import parallel
 parallel.available_cores = lambda: 2
 if sys.argv[1] == "with-a-thread":
     threading.Thread(target=threading.Event().wait, daemon=True).start()

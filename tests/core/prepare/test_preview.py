@@ -8,12 +8,12 @@ from importlib import resources
 
 import pytest
 
-from twconv_gui.core.batching import batches
 from twconv_gui.core.errors import Cancelled
-from twconv_gui.core.identifiers import PhoneHasher
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation
-from twconv_gui.core.preview import (
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize.identifiers import PhoneHasher
+from twconv_gui.core.prepare.batching import batches
+from twconv_gui.core.prepare.preparation import Preparation
+from twconv_gui.core.prepare.preview import (
     IDENTIFIERS_PHASE,
     READY,
     REJECTED,

@@ -4,8 +4,8 @@ import csv
 
 from openpyxl import load_workbook
 
-from twconv_gui.core.problems import Problem, Severity
-from twconv_gui.core.reports import write_rejected_rows
+from twconv_gui.core.normalize.problems import Problem, Severity
+from twconv_gui.core.prepare.reports import write_rejected_rows
 
 
 def test_rejected_rows_report_in_csv_and_xlsx_is_sorted_and_neutralised(tmp_path):

@@ -9,12 +9,12 @@ from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.api.throttle import Backoff
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.opening import open_table
-from twconv_gui.core.sandbox import DEMO, SandboxServer
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import Journal
 from twconv_gui.core.upload.model import UploadOptions
+from twconv_gui.sandbox import DEMO, SandboxServer
 
 PROFILE = {
     "columns": {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},

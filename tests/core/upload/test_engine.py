@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus
 from twconv_gui.core.upload.model import Phase, UploadRefused

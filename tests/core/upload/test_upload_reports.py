@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from openpyxl import load_workbook
 
-from twconv_gui.core.problems import Problem, Severity
+from twconv_gui.core.normalize.problems import Problem, Severity
 from twconv_gui.core.upload.journal import BatchRecord, BatchStatus, RejectedEvent
 from twconv_gui.core.upload.reports import write_batch_report, write_upload_rejections
 

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from twconv_gui.core.ad_accounts import UPLOAD_PERMISSIONS, AdAccount
+from twconv_gui.core.account.ad_accounts import UPLOAD_PERMISSIONS, AdAccount
 from twconv_gui.core.api.client import ApiClient, ApiResponse, ApiSettings, TransportError
 from twconv_gui.core.api.credentials import Credentials
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from twconv_gui.core import paths
+from twconv_gui.core.account.signin import DEFAULT_SIGN_IN_HOST, check_sign_in_host
 from twconv_gui.core.api.client import DEFAULT_API_BASE, DEFAULT_API_VERSION, ApiSettings
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.signin import DEFAULT_SIGN_IN_HOST, check_sign_in_host
 
 SETTINGS_FILE_NAME = "profiles.json"
 SETTINGS_FORMAT = 1

@@ -13,8 +13,8 @@ from twconv_gui.core.api.credentials import ENV_VARS, Credentials, credentials_f
 from twconv_gui.core.errors import TwconvError
 
 if TYPE_CHECKING:
-    from twconv_gui.core.credential_store import CredentialVault
-from twconv_gui.core.profile_settings import (
+    from twconv_gui.core.account.credential_store import CredentialVault
+from twconv_gui.core.account.profile_settings import (
     SETTING_NAMES,
     SETTINGS_FILE_NAME,
     ProfileSettings,
@@ -75,7 +75,7 @@ class ProfileStore:
         """Where the secrets are: made on first use, as keyring loads its backends on import
         (~40 ms) and a run whose keys come from the environment never needs it."""
         if self._vault is None:
-            from twconv_gui.core.credential_store import CredentialVault  # noqa: PLC0415
+            from twconv_gui.core.account.credential_store import CredentialVault  # noqa: PLC0415
 
             self._vault = CredentialVault()
         return self._vault

@@ -121,7 +121,7 @@ def credentials_from_env(environ: Mapping[str, str] | None = None) -> Credential
 def load_credentials(environ: Mapping[str, str] | None = None) -> Credentials:
     """The credentials to use for API calls.
 
-    Only the environment is read here; `twconv_gui.core.profiles.resolve_credentials` adds
+    Only the environment is read here; `twconv_gui.core.account.profiles.resolve_credentials` adds
     the sign-in profiles kept in the system keyring.
 
     Args:

@@ -9,12 +9,12 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from twconv_gui.core.fields import CONTENT_FIELDS
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.masking import mask_cell
+from twconv_gui.core.mapping.fields import CONTENT_FIELDS
+from twconv_gui.core.mapping.masking import mask_cell
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.mapping.suggest import MappingSuggestion, suggest_mapping
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.reading.table import Cell, Table
-from twconv_gui.core.suggest import MappingSuggestion, suggest_mapping
 
 SAMPLE_ROWS = 300
 PERSONAL_FIELDS = frozenset({"email", "phone"})

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.fields import FIELD_NAMES, IDENTIFIER_FIELDS
+from twconv_gui.core.mapping.fields import FIELD_NAMES, IDENTIFIER_FIELDS
 
 PROFILE_KEYS = (
     "columns",

@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 
 import pycountry
 
-from twconv_gui.core import header_synonyms as syn
-from twconv_gui.core.fields import FIELD_NAMES, FIELDS_BY_NAME
+from twconv_gui.core.mapping import header_synonyms as syn
+from twconv_gui.core.mapping.fields import FIELD_NAMES, FIELDS_BY_NAME
 from twconv_gui.core.reading.table import Cell
 
 

@@ -9,7 +9,7 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 __all__ = [

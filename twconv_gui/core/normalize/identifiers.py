@@ -11,7 +11,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 __all__ = [

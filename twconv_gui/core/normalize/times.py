@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.problems import ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 __all__ = ["TimeConverter"]

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.events import EncodedChunk
 from twconv_gui.core.payload import join_conversions
+from twconv_gui.core.prepare.events import EncodedChunk
 
 MAX_BATCH_SIZE = 500  # the API takes 1 to 500 conversions per request
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from twconv_gui.core.normalize.problems import Problem
 from twconv_gui.core.payload import encode_conversion
-from twconv_gui.core.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)

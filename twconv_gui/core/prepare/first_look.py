@@ -15,11 +15,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from twconv_gui.core import amounts, parallel
 from twconv_gui.core.errors import Cancelled, TwconvError
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize import amounts
+from twconv_gui.core.normalize.times import TimeConverter
+from twconv_gui.core.prepare import parallel
 from twconv_gui.core.reading.table import Cell, Table
-from twconv_gui.core.times import TimeConverter
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from twconv_gui.core import identifiers
 from twconv_gui.core.errors import TwconvError
+from twconv_gui.core.normalize import identifiers
+from twconv_gui.core.prepare.row_values import RowReader, RowValues
 from twconv_gui.core.reading.table import Row
-from twconv_gui.core.row_values import RowReader, RowValues
 
 log = logging.getLogger(__name__)
 

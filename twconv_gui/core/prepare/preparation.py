@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from twconv_gui.core import amounts, first_look, identifiers
 from twconv_gui.core.errors import Cancelled
-from twconv_gui.core.events import EncodedChunk, EncodedEvent, PreparedEvent
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import CHUNK_ROWS, ChunkConverter, default_workers
-from twconv_gui.core.problems import Problem, Severity
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize import amounts, identifiers
+from twconv_gui.core.normalize.problems import Problem, Severity
+from twconv_gui.core.prepare import first_look
+from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
+from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
+from twconv_gui.core.prepare.row_values import IDENTIFIER_KEYS, RowReader, RowValues
 from twconv_gui.core.reading.table import Row, Table
-from twconv_gui.core.row_values import IDENTIFIER_KEYS, RowReader, RowValues
 
 
 @dataclass(frozen=True, slots=True)

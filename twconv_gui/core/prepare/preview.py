@@ -14,13 +14,13 @@ from typing import Any
 
 import phonenumbers
 
-from twconv_gui.core.batching import MAX_BATCH_SIZE, check_batch_size
 from twconv_gui.core.errors import Cancelled
-from twconv_gui.core.identifiers import PhoneHasher, hash_email, is_sha256_hex
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.parallel import CHUNK_ROWS
-from twconv_gui.core.prepare import Preparation, PrepareProgress, PrepareSummary
-from twconv_gui.core.problems import Problem, ValueProblem
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize.identifiers import PhoneHasher, hash_email, is_sha256_hex
+from twconv_gui.core.normalize.problems import Problem, ValueProblem
+from twconv_gui.core.prepare.batching import MAX_BATCH_SIZE, check_batch_size
+from twconv_gui.core.prepare.parallel import CHUNK_ROWS
+from twconv_gui.core.prepare.preparation import Preparation, PrepareProgress, PrepareSummary
 from twconv_gui.core.reading.table import Cell, Table
 
 READY = "ready"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.problems import Problem
+from twconv_gui.core.normalize.problems import Problem
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice ("CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from twconv_gui.core import amounts, identifiers
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.problems import Problem, Severity, ValueProblem
+from twconv_gui.core.normalize import amounts, identifiers
+from twconv_gui.core.normalize.problems import Problem, Severity, ValueProblem
+from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.reading.table import Cell, Row
-from twconv_gui.core.times import TimeConverter
 
 # Identifier fields in the order their objects appear in the payload, with their API keys.
 IDENTIFIER_KEYS: dict[str, str] = {

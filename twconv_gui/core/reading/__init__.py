@@ -1,1 +1,2 @@
-"""Readers that turn CSV/TSV/TXT and Excel/ODS workbooks into a uniform table."""
+"""Files to tables: CSV/TSV/TXT and Excel/ODS workbooks read into one uniform table, header
+row detected. Uses only the ground."""

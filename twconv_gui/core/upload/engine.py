@@ -16,12 +16,12 @@ from typing import Any, NamedTuple
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.throttle import RateGovernor
-from twconv_gui.core.batching import check_batch_size
 from twconv_gui.core.errors import Cancelled, TwconvError
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.batching import check_batch_size
+from twconv_gui.core.prepare.preparation import Preparation
+from twconv_gui.core.prepare.reports import load_xlsx_writer
 from twconv_gui.core.reading.table import Table
-from twconv_gui.core.reports import load_xlsx_writer
 from twconv_gui.core.upload.journal import (
     BatchRecord,
     BatchStatus,

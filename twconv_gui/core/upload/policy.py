@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.journal import JobRecord, JobStatus, Journal, job_fingerprint
 from twconv_gui.core.upload.model import UploadOptions, UploadRefused

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from twconv_gui.core.batching import batches
-from twconv_gui.core.prepare import Preparation
+from twconv_gui.core.prepare.batching import batches
+from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.upload.model import UploadRefused
 
 PUT_WAIT = 0.2  # seconds between checks of the halt flag while the queue is full

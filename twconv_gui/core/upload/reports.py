@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from twconv_gui.core.problems import Problem, Severity
-from twconv_gui.core.reports import REJECTED_HEADERS, write_report
+from twconv_gui.core.normalize.problems import Problem, Severity
+from twconv_gui.core.prepare.reports import REJECTED_HEADERS, write_report
 from twconv_gui.core.upload.journal_records import BatchRecord, RejectedEvent, expand_rows
 
 BATCH_STEM = "batches"

@@ -19,17 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twconv_gui.core.account_check import ConnectionReport, Verdict
-from twconv_gui.core.ad_accounts import AdAccount, ConversionEvent
+from twconv_gui.core.account.access_check import ConnectionReport, Verdict
+from twconv_gui.core.account.ad_accounts import AdAccount, ConversionEvent
+from twconv_gui.core.account.credential_store import register_credentials
+from twconv_gui.core.account.profile_settings import ProfileSettings
+from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
+from twconv_gui.core.account.signin import PendingSignIn
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.credential_store import register_credentials
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.profile_settings import ProfileSettings
-from twconv_gui.core.profiles import ProfileStore, SignInProfile
-from twconv_gui.core.signin import PendingSignIn
-from twconv_gui.gui import credentials_jobs as jobs
-from twconv_gui.gui.credentials_form import CredentialsForm
-from twconv_gui.gui.credentials_prompts import ask_pin, ask_yes_no, wrapping_label
+from twconv_gui.gui.credentials import jobs
+from twconv_gui.gui.credentials.form import CredentialsForm
+from twconv_gui.gui.credentials.prompts import ask_pin, ask_yes_no, wrapping_label
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.workers import FunctionWorker
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twconv_gui.core.ad_accounts import AdAccount, ConversionEvent
+from twconv_gui.core.account.ad_accounts import AdAccount, ConversionEvent
+from twconv_gui.core.account.profile_settings import ProfileSettings
 from twconv_gui.core.api.credentials import Credentials, masked
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.profile_settings import ProfileSettings
 
 CREDENTIAL_FIELDS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 SECRET_FIELDS = frozenset({"consumer_secret", "access_token_secret"})

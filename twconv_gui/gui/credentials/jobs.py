@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import threading
 
-from twconv_gui.core.account_check import ConnectionReport, test_connection
-from twconv_gui.core.ad_accounts import AdAccount, ConversionEvent, list_accounts, list_events
+from twconv_gui.core.account.access_check import ConnectionReport, test_connection
+from twconv_gui.core.account.ad_accounts import (
+    AdAccount,
+    ConversionEvent,
+    list_accounts,
+    list_events,
+)
+from twconv_gui.core.account.profile_settings import ProfileSettings
+from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
+from twconv_gui.core.account.signin import PendingSignIn, finish_pin_signin, start_pin_signin
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
-from twconv_gui.core.profile_settings import ProfileSettings
-from twconv_gui.core.profiles import ProfileStore, SignInProfile
-from twconv_gui.core.signin import PendingSignIn, finish_pin_signin, start_pin_signin
 
 
 def read_credentials(

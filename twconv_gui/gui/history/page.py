@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from twconv_gui.core import paths
 from twconv_gui.core.upload.journal import BatchRecord, JobRecord, JobStatus, Journal
-from twconv_gui.gui.batch_model import BatchTableModel, batch_actions, setup_batch_view
+from twconv_gui.gui.upload.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.workers import FunctionWorker
 
 Index = QModelIndex | QPersistentModelIndex

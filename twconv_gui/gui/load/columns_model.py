@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from twconv_gui.core.inspection import ColumnInfo
-from twconv_gui.core.suggest import ColumnSuggestion
+from twconv_gui.core.mapping.inspection import ColumnInfo
+from twconv_gui.core.mapping.suggest import ColumnSuggestion
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("", "Column", "Suggested field", "Sample values")

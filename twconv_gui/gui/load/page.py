@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twconv_gui.core.inspection import Inspection, inspect_file
-from twconv_gui.gui.columns_model import ColumnsModel
-from twconv_gui.gui.raw_model import RawTableModel
+from twconv_gui.core.mapping.inspection import Inspection, inspect_file
+from twconv_gui.gui.load.columns_model import ColumnsModel
+from twconv_gui.gui.load.raw_model import RawTableModel
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.workers import FunctionWorker
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from twconv_gui.core.fields import FieldSpec
+from twconv_gui.core.mapping.fields import FieldSpec
 
 NONE_TEXT = "— none —"
 CONSTANT_TEXT = "Constant…"

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.fields import FIELDS
-from twconv_gui.core.inspection import Inspection
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.masking import mask_cell
-from twconv_gui.gui.field_source import CONSTANT_TEXT, NONE_TEXT, FieldSource, with_mnemonic
-from twconv_gui.gui.mapping_pickers import (
+from twconv_gui.core.mapping.fields import FIELDS
+from twconv_gui.core.mapping.inspection import Inspection
+from twconv_gui.core.mapping.masking import mask_cell
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.gui.mapping.field_source import CONSTANT_TEXT, NONE_TEXT, FieldSource, with_mnemonic
+from twconv_gui.gui.mapping.pickers import (
     phone_region_picker,
     set_timezone,
     time_format_editor,

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from twconv_gui.core.preview import READY, REJECTED, WARNING, PreviewResult, PreviewRow
+from twconv_gui.core.prepare.preview import READY, REJECTED, WARNING, PreviewResult, PreviewRow
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import PrepareProgress
-from twconv_gui.core.preview import REJECTED, PreviewResult, PreviewRow
-from twconv_gui.core.problems import Problem
-from twconv_gui.core.reports import write_rejected_rows
-from twconv_gui.gui.preview_model import HEADERS, PreviewModel
-from twconv_gui.gui.preview_worker import LatestProgress, build, keep_until_finished
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize.problems import Problem
+from twconv_gui.core.prepare.preparation import PrepareProgress
+from twconv_gui.core.prepare.preview import REJECTED, PreviewResult, PreviewRow
+from twconv_gui.core.prepare.reports import write_rejected_rows
+from twconv_gui.gui.preview.model import HEADERS, PreviewModel
+from twconv_gui.gui.preview.worker import LatestProgress, build, keep_until_finished
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.workers import FunctionWorker
 

@@ -8,9 +8,9 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from twconv_gui.core.mapping import MappingProfile
-from twconv_gui.core.prepare import PrepareProgress
-from twconv_gui.core.preview import PreviewResult, build_preview
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import PrepareProgress
+from twconv_gui.core.prepare.preview import PreviewResult, build_preview
 from twconv_gui.core.reading.table import Table
 from twconv_gui.gui.workers import FunctionWorker
 

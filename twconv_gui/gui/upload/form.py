@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from twconv_gui.core.batching import MAX_BATCH_SIZE
+from twconv_gui.core.prepare.batching import MAX_BATCH_SIZE
 from twconv_gui.core.upload import DEFAULT_WORKERS
 from twconv_gui.core.upload.model import UploadOptions
 from twconv_gui.gui.session import Connection

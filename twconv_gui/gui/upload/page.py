@@ -26,12 +26,12 @@ from twconv_gui import APP_NAME
 from twconv_gui.core.upload.journal import JobRecord
 from twconv_gui.core.upload.model import UploadProgress
 from twconv_gui.core.upload.model import UploadSummary as Summary
-from twconv_gui.gui import upload_text as text
-from twconv_gui.gui.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.session import Connection, Session
-from twconv_gui.gui.upload_form import UploadOptionsForm
-from twconv_gui.gui.upload_prompts import Choice, ask_about_earlier_job
-from twconv_gui.gui.upload_worker import Conflict, UploadWorker, conflict_of
+from twconv_gui.gui.upload import text
+from twconv_gui.gui.upload.batch_model import BatchTableModel, batch_actions, setup_batch_view
+from twconv_gui.gui.upload.form import UploadOptionsForm
+from twconv_gui.gui.upload.prompts import Choice, ask_about_earlier_job
+from twconv_gui.gui.upload.worker import Conflict, UploadWorker, conflict_of
 
 
 class UploadPage(QWidget):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from twconv_gui.gui.upload_worker import Conflict
+from twconv_gui.gui.upload.worker import Conflict
 
 
 class Choice(StrEnum):

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.errors import TwconvError
-from twconv_gui.core.mapping import MappingProfile
+from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import JobRecord, Journal

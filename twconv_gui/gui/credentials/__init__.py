@@ -1,0 +1,1 @@
+"""Account › Credentials: the sign-in profiles dialog, its form and its background jobs."""

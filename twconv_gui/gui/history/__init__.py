@@ -1,0 +1,1 @@
+"""History: past uploads from the journal, with their batches and report folders."""
