@@ -9,6 +9,9 @@ from hypothesis import settings as hypothesis_settings
 from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Times without a zone are read in the computer's zone: pin it, so results do not depend on
+# where the suite runs (tests of that rule set TZ themselves).
+os.environ["TZ"] = "UTC"
 
 
 class MemoryKeyring(KeyringBackend):

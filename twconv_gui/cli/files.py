@@ -84,6 +84,13 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f'  {detail.field:<18} ← "{detail.column}"  ({detail.reason})\n')
     if not report.suggestion.details:
         out.write("  (no column could be recognised; write the mapping by hand)\n")
+    profile = report.profile
+    for name, more in profile.fallbacks.items():
+        out.write(f'  {name:<18}   then {", ".join(f"{c!r}" for c in more)} when empty\n')
+    for row_filter in profile.filters:
+        out.write(f"  left out: rows where {row_filter.describe()}\n")
+    for note in (*getattr(table, "notes", ()), *getattr(report, "notes", ())):
+        out.write(f"\nNote: {note}\n")
     if args.write_mapping:
         out.write(f"\nMapping written to {args.write_mapping}.\n")
     out.write(
@@ -150,16 +157,19 @@ def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -
     out.write(f"{name}: {summary.rows_read:,} rows read\n")
     out.write(f"  ready:    {summary.rows_ready:,} rows → {summary.events_ready:,} conversions\n")
     out.write(f"  rejected: {summary.rows_rejected:,} rows\n")
+    if summary.rows_left_out:
+        out.write(f"  left out: {summary.rows_left_out:,} rows (not sales)\n")
+        for reason, count in summary.left_out.items():
+            out.write(f"    left out by filter: {count:,} rows ({reason})\n")
     out.write(f"  warnings: {summary.warnings:,}\n")
     for note in summary.column_notes:
         out.write(f"\nNote: {note}\n")
-    if summary.problems:
-        shown = list(
-            itertools.islice(sorted(summary.problems, key=lambda p: p.row), PROBLEMS_SHOWN)
-        )
+    problems = [p for p in summary.problems if not p.is_left_out]
+    if problems:
+        shown = list(itertools.islice(sorted(problems, key=lambda p: p.row), PROBLEMS_SHOWN))
         rows = [(p.row, p.severity.value, p.column or p.field, p.message) for p in shown]
         out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows) + "\n")
-        rest = len(summary.problems) - len(shown)
+        rest = len(problems) - len(shown)
         if rest > 0:
             hint = " (see the report)" if reports else " (use --report-dir for all of them)"
             out.write(f"… and {rest:,} more{hint}\n")
@@ -172,6 +182,8 @@ def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any
         "rows_read": summary.rows_read,
         "rows_ready": summary.rows_ready,
         "rows_rejected": summary.rows_rejected,
+        "rows_left_out": summary.rows_left_out,
+        "left_out": summary.left_out,
         "events_ready": summary.events_ready,
         "warnings": summary.warnings,
         "column_notes": summary.column_notes,
@@ -182,6 +194,7 @@ def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any
                 "field": p.field,
                 "column": p.column,
                 "message": p.message,
+                "conversion_id": p.conversion_id,
             }
             for p in summary.problems
         ],

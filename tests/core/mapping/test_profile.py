@@ -21,7 +21,9 @@ GOOD = {
 
 def test_good_profile_loads_with_defaults_and_uppercased_region():
     profile = MappingProfile.from_dict({"columns": {"email": "E"}})
-    assert (profile.timezone, profile.phone_region, profile.sheet) == ("UTC", "US", None)
+    # No zone and no phone country are assumed silently: None means "the computer's zone"
+    # and "only numbers written with +country code (or a country column)".
+    assert (profile.timezone, profile.phone_region, profile.sheet) == (None, None, None)
     assert MappingProfile.from_dict(GOOD).phone_region == "US"
 
 
@@ -86,7 +88,7 @@ def test_incomplete_mapping_says_what_to_add():
     message = str(info.value)
     assert "conversion_time has no column" in message
     assert '"constants": {"event_id"' in message
-    assert "need another identifier beside them" in message
+    assert "identifier" not in message  # the ip + user agent pair alone is enough
     MappingProfile.from_dict(GOOD).check_complete()  # complete: no error
     profile = MappingProfile.from_dict({"columns": {"conversion_time": "T", "email": "E"}})
     profile.check_complete(event_id_override="o87ne")

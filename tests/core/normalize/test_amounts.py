@@ -19,8 +19,9 @@ from twconv_gui.core.normalize.amounts import (
     normalize_id,
     normalize_text,
     parse_count,
+    round_to_currency,
 )
-from twconv_gui.core.normalize.problems import ValueProblem
+from twconv_gui.core.normalize.problems import Severity, ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 D = Decimal
@@ -240,9 +241,14 @@ def test_parse_count(cell: Cell, expected: int) -> None:
         (datetime(2024, 1, 1), "is not a number of items"),
     ],
 )
-def test_parse_count_refusals(cell: Cell, message: str) -> None:
-    with pytest.raises(ValueProblem, match=message):
+def test_parse_count_refusals_leave_the_field_out_but_send_the_sale(
+    cell: Cell, message: str
+) -> None:
+    with pytest.raises(ValueProblem) as info:
         parse_count(cell)
+    assert message in info.value.message
+    assert info.value.message.endswith("; the field is left out and the sale is still sent")
+    assert info.value.severity is Severity.WARNING
 
 
 # -- ids, currencies, event ids, text ---------------------------------------------------------
@@ -298,10 +304,37 @@ def test_normalize_currency(cell: str, code: str) -> None:
 
 
 @pytest.mark.parametrize("cell", ["$", "¥", "XYZ", "EURO", "US", "dollars", 840, True])
-def test_normalize_currency_refusals(cell: Cell) -> None:
+def test_normalize_currency_refusals_leave_the_currency_out_but_send_the_sale(cell: Cell) -> None:
     with pytest.raises(ValueProblem) as info:
         normalize_currency(cell)
-    assert info.value.message == "is not an ISO 4217 currency code (e.g. USD, EUR, GBP)"
+    assert info.value.message == (
+        "is not an ISO 4217 currency code (e.g. USD, EUR, GBP), so X will count the value in "
+        "US dollars; the field is left out and the sale is still sent"
+    )
+    assert info.value.severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("1234.5", "JPY", "1235"),
+        ("1234.4", "jpy", "1234"),
+        ("0.5", "JPY", "1"),
+        ("1.2345", "KWD", "1.235"),
+        ("1.2344", "BHD", "1.234"),
+        ("2.675", "USD", "2.68"),
+        ("2.665", "EUR", "2.67"),
+        ("20", "USD", "20.00"),
+        ("2.675", None, "2.68"),
+        ("2.675", "XYZ", "2.68"),
+        ("1E+20", "USD", "100000000000000000000.00"),
+    ],
+)
+def test_round_to_currency_uses_the_minor_unit_and_rounds_half_up(
+    amount: str, currency: str | None, expected: str
+) -> None:
+    result = round_to_currency(D(amount), currency)
+    assert str(result) == expected
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,35 @@ def test_hash_email_strips_zero_width_characters_around() -> None:
     assert hash_email("\ufeffa@b.co\u200b") == sha("a@b.co")
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mailto:Jane@Acme.com",
+        "MAILTO:jane@acme.com",
+        " mailto:jane@acme.com?subject=Order%2042&body=hi ",
+        "mailto:jane%40acme.com",
+    ],
+)
+def test_hash_email_reads_the_address_of_a_mailto_link(value: str) -> None:
+    assert hash_email(value) == sha("jane@acme.com")
+
+
+def test_hash_email_hashes_nfc_and_nfd_spellings_alike() -> None:
+    nfc = "jos\u00e9@caf\u00e9.fr"
+    nfd = "jose\u0301@cafe\u0301.fr"
+    assert nfc != nfd
+    assert hash_email(nfd) == hash_email(nfc) == sha(nfc)
+    assert hash_email("JOSE\u0301@CAFE\u0301.FR") == sha(nfc)
+
+
+@pytest.mark.parametrize("value", ["jane\x00@acme.com", "jane@ac\x1bme.com", "ja\u0085ne@acme.com"])
+def test_hash_email_refuses_control_characters_without_quoting(value: str) -> None:
+    with pytest.raises(ValueProblem) as info:
+        hash_email(value)
+    assert "contains control characters" in info.value.message
+    assert "jane" not in info.value.message
+
+
 def test_hash_email_passes_a_sha256_through_lowercased() -> None:
     digest = sha("a@b.co")
     assert hash_email(digest.upper()) == digest
@@ -143,11 +172,16 @@ def test_is_sha256_hex(text: str, expected: bool) -> None:
 # -- phone ------------------------------------------------------------------------------------
 
 
-def test_phone_golden_vector_of_x() -> None:
-    assert (
+def test_phone_golden_vector_of_x_is_the_hash_of_e164_with_plus() -> None:
+    # X's documented example: the digest of "+11234567890". The number itself is not valid
+    # (no US area code starts with 1), so it is refused; a valid number hashes the same way.
+    assert sha("+11234567890") == "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"
+    with pytest.raises(ValueProblem) as info:
         PhoneHasher("US").hash("+11234567890")
-        == "1fa6b8d986d9b9cd01bf36951815158bbde9f520c0567c835dfe34783d0a4231"
+    assert info.value.message == (
+        "is not a valid phone number for United States (+1); check the number"
     )
+    assert PhoneHasher("US").hash("+1 212 555 0134") == sha("+12125550134")
 
 
 @pytest.mark.parametrize(
@@ -217,7 +251,6 @@ def test_phone_hash_passes_a_sha256_through_lowercased() -> None:
         ("US", "+1 212 555 0134 0000 1111", "too long"),
         ("GB", "+44 20", "too short"),
         ("US", "call me", "does not look like a phone number"),
-        ("", "030 1234567", "no country code"),
         ("US", "+999 1234567", "country code does not exist"),
     ],
 )
@@ -230,6 +263,60 @@ def test_phone_refusals_say_why_without_the_number(region: str, value: str, reas
     assert not any(part in message for part in ("555", "0134", "1234567"))
 
 
+def test_a_national_number_without_any_country_is_refused_with_what_to_do() -> None:
+    for hasher in (PhoneHasher(""), PhoneHasher(None)):
+        with pytest.raises(ValueProblem) as info:
+            hasher.hash("030 1234567")
+        assert info.value.message == (
+            "has no country code (+…) and no country is known for this row: map a country "
+            "column or set the phone region"
+        )
+        assert hasher.hash("+49 30 1234567") == sha("+49301234567")
+        assert hasher.hash("030 1234567", region="DE") == sha("+49301234567")
+
+
+def test_the_row_country_reads_an_ecuadorian_number_that_mexico_would_misread() -> None:
+    # Read as Mexican, "099…" is Mexico's international prefix 09 and the number became
+    # +95586089, a hash of nobody's line. With the row's country it is the Ecuadorian mobile.
+    ecuador = sha("+593995586089")
+    mexico = PhoneHasher("MX")
+    assert mexico.hash("099 558 6089", region="EC") == ecuador
+    assert mexico.e164("0995586089", region="EC") == "+593995586089"
+    assert PhoneHasher("").hash("0995586089", region="ec") == ecuador
+    with pytest.raises(ValueProblem) as info:
+        mexico.hash("099 558 6089")
+    assert info.value.message == (
+        "is not a valid phone number for Mexico (MX); check the number or the row's country"
+    )
+    assert "558" not in info.value.message
+
+
+def test_the_row_country_overrides_the_fixed_region_and_the_memo_keeps_them_apart() -> None:
+    national = "020 7946 0018"
+    hasher = PhoneHasher("US")
+    assert hasher.hash(national, region="GB") == sha("+442079460018")
+    with pytest.raises(ValueProblem):
+        hasher.hash(national)  # the memo of the GB reading must not answer for the US
+    assert hasher.hash("(212) 555-0134", region=None) == sha("+12125550134")
+    assert hasher.hash("+49 30 1234567", region="GB") == sha("+49301234567")  # '+' wins
+    assert hasher.hash("0049 30 1234567", region="GB") == sha("+49301234567")
+    assert hasher.hash("0011 49 30 1234567", region="AU") == sha("+49301234567")
+
+
+def test_an_invalid_number_names_the_country_it_was_read_for() -> None:
+    with pytest.raises(ValueProblem) as info:
+        PhoneHasher("US").hash("0300 1234", region="PK")
+    assert info.value.message == (
+        "is not a valid phone number for Pakistan (PK); check the number or the row's country"
+    )
+    assert PhoneHasher("US").hash("0301 2345678", region="PK") == sha("+923012345678")
+
+
+def test_a_row_country_phone_numbers_do_not_know_is_refused() -> None:
+    with pytest.raises(ValueProblem, match="the row's country is not one"):
+        PhoneHasher("US").hash("(212) 555-0134", region="Atlantis")
+
+
 @pytest.mark.parametrize("value", [True, 12125550134.5, -5.0, datetime(2024, 1, 1)])
 def test_phone_refuses_cells_that_cannot_be_numbers(value: Cell) -> None:
     with pytest.raises(ValueProblem, match="is not a phone number"):
@@ -240,6 +327,7 @@ def test_phone_unknown_region_is_a_mapping_error() -> None:
     with pytest.raises(MappingError, match="'XX' is not a phone region"):
         PhoneHasher("XX")
     assert PhoneHasher(" de ").region == "DE"
+    assert PhoneHasher(None).region == "ZZ"
 
 
 _REGIONS = sorted(
@@ -295,6 +383,15 @@ def test_normalize_twclid(value: Cell, expected: str) -> None:
     ("value", "message"),
     [
         ("https://shop.example/p?utm_source=x", "without a twclid parameter"),
+        (
+            "https://shop.example/p?utm_source=google&gclid=Cj0KCQjw",
+            "is a web address with a Google Ads click id \\(gclid\\) but no twclid; it is not "
+            "sent as an X click id",
+        ),
+        (
+            "https://shop.example/?fbclid=IwAR1",
+            "with a Meta \\(Facebook/Instagram\\) click id \\(fbclid\\) but no twclid",
+        ),
         ("https://shop.example/p?twclid=", "empty twclid"),
         ("abc 123", "contains spaces"),
         (1.5, "is not a click id"),
@@ -306,9 +403,45 @@ def test_normalize_twclid_refusals(value: Cell, message: str) -> None:
         normalize_twclid(value)
 
 
+_GCLID = (
+    "Cj0KCQjwiMmwBhDmARIsABeQ7xRJWGVfm8Tw5EtQbxSiM8dXrCjhqs0D0YBNs-JQ7k_C5D0bqGoOBdQaAvwBEALw_wcB"
+)
+_FBCLID = "IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgk"
+
+
+@pytest.mark.parametrize(
+    ("value", "clue"),
+    [
+        (_GCLID, "a Google Ads click id (gclid)"),
+        (f"https://shop.example/p?twclid={_GCLID}", "a Google Ads click id (gclid)"),
+        (_FBCLID, "a Meta (Facebook/Instagram) click id (fbclid)"),
+        (f"fb.1.1657051589577.{_FBCLID}", "a Meta (Facebook/Instagram) click id (fbc)"),
+        ("8d6d5e520650141a15fe39c0c3ecd885", "a Microsoft Advertising click id (msclkid)"),
+        ("E.C.P.CsQBQ3fsJHedzWpvunCeFXyx6BDFj9KKh82rzCL4YPU1", "a TikTok click id (ttclid)"),
+    ],
+)
+def test_normalize_twclid_refuses_other_networks_click_ids(value: str, clue: str) -> None:
+    with pytest.raises(ValueProblem) as info:
+        normalize_twclid(value)
+    assert info.value.message == (f"looks like {clue}, not an X click id (twclid); it is left out")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2-2l8qmm7zeonfnwc75vqh7sx6r", "29x4diopvnws1i0grrjr6hc8r", "11468056396621139976"],
+)
+def test_normalize_twclid_keeps_real_twclid_shapes(value: str) -> None:
+    assert normalize_twclid(f"https://shop.example/?gclid=x&twclid={value}") == value
+    assert normalize_twclid(value) == value
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("[::ffff:203.0.113.7]", "203.0.113.7"),
+        ("::FFFF:CB00:7107", "203.0.113.7"),
+        ("::203.0.113.7", "::cb00:7107"),
         ("203.0.113.7", "203.0.113.7"),
         (" 203.0.113.7\u00a0", "203.0.113.7"),
         ("2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),

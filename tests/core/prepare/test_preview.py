@@ -110,7 +110,9 @@ def test_phone_notations_match_the_core_e164(export):
     ]
     rows = [[f"2026-03-0{i % 9 + 1} 10:00", phone] for i, phone in enumerate(cells)]
     path = export(["Time", "Phone"], rows)
-    result = preview_of(path, columns={"conversion_time": "Time", "phone": "Phone"})
+    result = preview_of(
+        path, columns={"conversion_time": "Time", "phone": "Phone"}, phone_region="US"
+    )
     hasher = PhoneHasher("US")
     for cell, item in zip(cells, result.rows, strict=True):
         if item.status == REJECTED:

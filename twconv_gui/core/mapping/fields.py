@@ -15,6 +15,9 @@ class FieldSpec:
     required: bool = False
     is_identifier: bool = False
     is_content: bool = False
+    # A helper column is read to build other fields (a phone's country, the time of day of a
+    # date column, a row's time zone, the refunded part of the value); it is never sent.
+    is_helper: bool = False
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -38,9 +41,41 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("content_price", "Content price", "Price of the product", is_content=True),
     FieldSpec("content_type", "Content type", "Product category", is_content=True),
     FieldSpec("content_num_items", "Content quantity", "Quantity of the product", is_content=True),
+    FieldSpec(
+        "phone_country",
+        "Phone country",
+        "Country of each row (code or name), for phones written without +",
+        is_helper=True,
+    ),
+    FieldSpec(
+        "time_of_day",
+        "Time of day",
+        "Time column, when the conversion time column holds only the date",
+        is_helper=True,
+    ),
+    FieldSpec(
+        "time_zone",
+        "Time zone",
+        "Each row's time zone (Europe/Berlin, +01:00, PST) for times without one",
+        is_helper=True,
+    ),
+    FieldSpec(
+        "refunded_value",
+        "Refunded amount",
+        "Refunded part of the value: net value sent, full refunds left out",
+        is_helper=True,
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 FIELDS_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
 IDENTIFIER_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.is_identifier)
 CONTENT_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.is_content)
+HELPER_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.is_helper)
+# Helper fields that only mean something beside the field they help.
+HELPS: dict[str, str] = {
+    "phone_country": "phone",
+    "time_of_day": "conversion_time",
+    "time_zone": "conversion_time",
+    "refunded_value": "value",
+}

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.mapping.fields import FIELD_NAMES, IDENTIFIER_FIELDS
+from twconv_gui.core.mapping.fields import FIELD_NAMES, HELPER_FIELDS, HELPS, IDENTIFIER_FIELDS
+from twconv_gui.core.mapping.filters import RowFilter, parse_filters
 
 PROFILE_KEYS = (
     "columns",
@@ -24,6 +25,7 @@ PROFILE_KEYS = (
     "sheet",
     "header_row",
     "group_by_conversion_id",
+    "filters",
 )
 
 
@@ -32,24 +34,43 @@ class MappingProfile:
     """What a user saves and shares: the JSON mapping file of the GUI and the CLI.
 
     Attributes:
-        columns: field name -> source column name.
+        columns: field name -> source column name (the first one, when several are named).
+        fallbacks: field name -> further columns read, in order, when the first is empty
+            (JSON: a list of columns for one field, e.g. Phone, Shipping Phone, Billing Phone).
         constants: field name -> a value used for every row (e.g. the event id).
-        timezone: IANA zone for times written without an offset.
-        phone_region: ISO 3166 country for phone numbers written without a country code.
+        timezone: IANA zone for times written without an offset (or a time_zone column);
+            None: the computer's zone, stated wherever times are shown.
+        phone_region: ISO 3166 country for phone numbers written without a country code when
+            the row's phone_country column is empty or unmapped; None: no fixed region, so
+            such numbers are used only when a country column gives their country.
         time_format: strptime format that overrides time detection, or None.
         sheet: workbook sheet (name, or 1-based position), None for the first non-empty one.
         header_row: 1-based header row, None to detect it.
         group_by_conversion_id: one conversion per conversion_id (line-item exports).
+        filters: which rows are left out (failed, refunded, cancelled…), see filters.py.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
-    timezone: str = "UTC"
-    phone_region: str = "US"
+    timezone: str | None = None
+    phone_region: str | None = None
     time_format: str | None = None
     sheet: str | int | None = None
     header_row: int | None = None
     group_by_conversion_id: bool = False
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)
+    filters: list[RowFilter] = field(default_factory=list)
+
+    def sources(self, name: str) -> list[str]:
+        """Every column that feeds a field, in the order they are tried (empty: none)."""
+        first = self.columns.get(name)
+        return [first, *self.fallbacks.get(name, ())] if first is not None else []
+
+    def source_columns(self) -> list[str]:
+        """Every column the mapping reads (fields, their fallbacks and the filters), once each."""
+        names = [c for f in self.columns for c in self.sources(f)]
+        names += [f.column for f in self.filters]
+        return list(dict.fromkeys(names))
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "the mapping") -> MappingProfile:
@@ -63,7 +84,7 @@ class MappingProfile:
                 f"unknown setting(s) {', '.join(map(repr, unknown))}; "
                 f"allowed: {', '.join(PROFILE_KEYS)}"
             )
-        columns = _string_map(data.get("columns", {}), "columns", errors)
+        columns, fallbacks = _column_map(data.get("columns", {}), errors)
         constants = _string_map(data.get("constants", {}), "constants", errors)
         for section, entries in (("columns", columns), ("constants", constants)):
             for name in entries:
@@ -75,8 +96,9 @@ class MappingProfile:
             if not value.strip():
                 errors.append(f"constant {name!r} is empty; give a value or remove it")
 
-        timezone = _optional(data, "timezone", str, "UTC", errors)
-        phone_region = _optional(data, "phone_region", str, "US", errors).upper()
+        timezone = _optional(data, "timezone", str, None, errors)
+        phone_region = _optional(data, "phone_region", str, None, errors)
+        phone_region = phone_region.strip().upper() or None if phone_region else None
         time_format = _optional(data, "time_format", str, None, errors)
         header_row = _optional(data, "header_row", int, None, errors)
         group = _optional(data, "group_by_conversion_id", bool, False, errors)
@@ -89,8 +111,10 @@ class MappingProfile:
             errors.append('"sheet" numbers start at 1 (the first sheet)')
         if header_row is not None and header_row < 1:
             errors.append('"header_row" is the 1-based row of the headers, so at least 1')
-        check_timezone(timezone, errors)
-        if phone_region not in phonenumbers.SUPPORTED_REGIONS:
+        filters = parse_filters(data.get("filters"), errors)
+        if timezone is not None:
+            check_timezone(timezone, errors)
+        if phone_region is not None and phone_region not in phonenumbers.SUPPORTED_REGIONS:
             errors.append(
                 f'"phone_region" {phone_region!r} is not a country code phone numbers know; '
                 "use a two-letter ISO code such as US, GB, DE"
@@ -104,6 +128,12 @@ class MappingProfile:
             errors.append(
                 '"group_by_conversion_id" needs a column mapped to conversion_id (the order id)'
             )
+        instead = {"time_zone": '"timezone"', "phone_country": '"phone_region"'}
+        for helper in sorted(HELPER_FIELDS & set(constants)):
+            hint = (
+                f"; for one value for every row use {instead[helper]}" if helper in instead else ""
+            )
+            errors.append(f"{helper!r} is read from a column, it cannot be a constant{hint}")
         if errors:
             raise MappingError(f"{source} cannot be used:\n  - " + "\n  - ".join(errors))
         return cls(
@@ -115,6 +145,8 @@ class MappingProfile:
             sheet=sheet,
             header_row=header_row,
             group_by_conversion_id=group,
+            fallbacks=fallbacks,
+            filters=filters,
         )
 
     @classmethod
@@ -137,8 +169,12 @@ class MappingProfile:
         return cls.from_dict(data, source=f"Mapping file {path.name}")
 
     def to_dict(self) -> dict[str, Any]:
+        columns: dict[str, str | list[str]] = {
+            name: self.sources(name) if name in self.fallbacks else column
+            for name, column in self.columns.items()
+        }
         return {
-            "columns": dict(self.columns),
+            "columns": columns,
             "constants": dict(self.constants),
             "timezone": self.timezone,
             "phone_region": self.phone_region,
@@ -146,6 +182,7 @@ class MappingProfile:
             "sheet": self.sheet,
             "header_row": self.header_row,
             "group_by_conversion_id": self.group_by_conversion_id,
+            "filters": [f.to_dict() for f in self.filters],
         }
 
     def save(self, path: str | Path) -> None:
@@ -160,7 +197,8 @@ class MappingProfile:
 
     def check_columns(self, columns: Sequence[str], *, file_name: str) -> None:
         """Fail with a clear message when a mapped column is not in the file."""
-        missing = [(f, c) for f, c in self.columns.items() if c not in columns]
+        missing = [(f, c) for f in self.columns for c in self.sources(f) if c not in columns]
+        missing += [("filter", f.column) for f in self.filters if f.column not in columns]
         if not missing:
             return
         lines = []
@@ -189,14 +227,27 @@ class MappingProfile:
             )
         if not sources & IDENTIFIER_FIELDS:
             errors.append(
-                "no identifier is mapped: map at least one of twclid, email, phone "
-                "(ip_address + user_agent only travel beside another identifier)"
+                "no identifier is mapped: map at least one of twclid, email, phone, "
+                "or ip_address together with user_agent"
             )
-        elif not sources & (IDENTIFIER_FIELDS - {"ip_address", "user_agent"}):
+        elif (
+            not sources & (IDENTIFIER_FIELDS - {"ip_address", "user_agent"})
+            and not {
+                "ip_address",
+                "user_agent",
+            }
+            <= sources
+        ):
+            lone, other = (
+                ("ip_address", "user_agent") if "ip_address" in sources else ("user_agent", "ip")
+            )
             errors.append(
-                "ip_address and user_agent need another identifier beside them: "
-                "map twclid, email or phone too"
+                f"{lone} alone does not identify anyone: map {other} beside it, "
+                "or a twclid, email or phone"
             )
+        for helper, helped in HELPS.items():
+            if helper in sources and helped not in sources:
+                errors.append(f"{helper} is mapped but {helped}, which it helps, is not")
         if errors:
             raise MappingError("The mapping is incomplete:\n  - " + "\n  - ".join(errors))
 
@@ -215,6 +266,29 @@ def check_timezone(name: str, errors: list[str]) -> None:
 def _did_you_mean(name: str) -> str:
     close = difflib.get_close_matches(name, FIELD_NAMES, n=1)
     return f" (did you mean {close[0]!r}?)" if close else f"; fields: {', '.join(FIELD_NAMES)}"
+
+
+def _column_map(value: Any, errors: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The "columns" object: a column name, or a list of column names tried in order."""
+    if not isinstance(value, Mapping):
+        errors.append('"columns" must be an object of field names to column names')
+        return {}, {}
+    single: dict[str, Any] = {}
+    fallbacks: dict[str, list[str]] = {}
+    for name, item in value.items():
+        if isinstance(item, list):
+            names = [str(c) for c in item if isinstance(c, str | int) and not isinstance(c, bool)]
+            if not names or len(names) != len(item) or any(not c.strip() for c in names):
+                errors.append(f'"columns.{name}" must be a column name or a list of column names')
+                continue
+            if len(set(names)) != len(names):
+                errors.append(f'"columns.{name}" names the same column twice')
+            single[name] = names[0]
+            if len(names) > 1:
+                fallbacks[str(name)] = names[1:]
+        else:
+            single[name] = item
+    return _string_map(single, "columns", errors), fallbacks
 
 
 def _string_map(value: Any, key: str, errors: list[str]) -> dict[str, str]:

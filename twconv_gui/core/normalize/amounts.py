@@ -6,10 +6,10 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 
-from twconv_gui.core.normalize.problems import ValueProblem
+from twconv_gui.core.normalize.problems import Severity, ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "normalize_id",
     "normalize_text",
     "parse_count",
+    "round_to_currency",
 ]
 
 # Currency symbols with a single meaning, and prefixed dollar signs.
@@ -231,40 +232,52 @@ def format_amount(d: Decimal) -> float:
     return float(d)
 
 
+# number_items, num_items and price_currency are optional: a bad one is dropped, not the sale.
+LEFT_OUT_SUFFIX = "; the field is left out and the sale is still sent"
+
+
+def _optional_problem(message: str) -> ValueProblem:
+    """A warning about an optional field that is left out of the conversion."""
+    return ValueProblem(message + LEFT_OUT_SUFFIX, severity=Severity.WARNING)
+
+
 def parse_count(value: Cell) -> int:
     """A number of items: a positive whole number ("3", "3.0", 3.0, 3).
 
+    The number of items is optional in X's conversion: every problem is a warning, and the
+    conversion goes out without it.
+
     Raises:
-        ValueProblem: not a number, not whole, or below 1.
+        ValueProblem: (a warning) not a number, not whole, or below 1.
     """
     if isinstance(value, bool):
-        raise ValueProblem("is not a number of items (the cell holds TRUE/FALSE)")
+        raise _optional_problem("is not a number of items (the cell holds TRUE/FALSE)")
     if isinstance(value, str):
         m = _COUNT.fullmatch(value)
         if m is None:
             try:
                 number = Decimal(value.strip())
             except InvalidOperation:
-                raise ValueProblem("is not a number of items (expected e.g. 1 or 3)") from None
+                raise _optional_problem("is not a number of items (expected e.g. 1 or 3)") from None
             if number.is_finite() and number < 1:
-                raise ValueProblem("must be 1 or more")
-            raise ValueProblem("is not a whole number of items")
+                raise _optional_problem("must be 1 or more")
+            raise _optional_problem("is not a whole number of items")
         whole, sep, frac = m.groups()
         if frac and sep == "," and len(frac) == 3:
-            raise ValueProblem("is ambiguous (1,000 or 1.0?): write counts without separators")
+            raise _optional_problem("is ambiguous (1,000 or 1.0?): write counts without separators")
         if frac and frac.strip("0"):
-            raise ValueProblem("is not a whole number of items")
+            raise _optional_problem("is not a whole number of items")
         count = int(whole)
     elif isinstance(value, int):
         count = value
     elif isinstance(value, float) and math.isfinite(value):
         if not value.is_integer() and value >= 1:
-            raise ValueProblem("is not a whole number of items")
+            raise _optional_problem("is not a whole number of items")
         count = int(value) if value.is_integer() else 0
     else:
-        raise ValueProblem("is not a number of items (expected e.g. 1 or 3)")
+        raise _optional_problem("is not a number of items (expected e.g. 1 or 3)")
     if count < 1:
-        raise ValueProblem("must be 1 or more")
+        raise _optional_problem("must be 1 or more")
     return count
 
 
@@ -300,14 +313,53 @@ def normalize_id(value: Cell) -> str:
 def normalize_currency(value: Cell) -> str:
     """An ISO 4217 currency code ("usd " → "USD"), or the code of an unambiguous symbol.
 
+    The currency is optional in X's conversion: an unknown one is a warning, and the
+    conversion goes out without it (X then reads its value as US dollars, its default).
+
     Raises:
-        ValueProblem: not a currency code of the ISO 4217 list, nor a symbol such as €, £.
+        ValueProblem: (a warning) not a currency code of the ISO 4217 list, nor a symbol
+            such as €, £.
     """
     text = value.strip() if isinstance(value, str) else ""
     code = _currency_of(text) if text else None
     if code is None:
-        raise ValueProblem("is not an ISO 4217 currency code (e.g. USD, EUR, GBP)")
+        raise _optional_problem(
+            "is not an ISO 4217 currency code (e.g. USD, EUR, GBP), so X will count the "
+            "value in US dollars"
+        )
     return code
+
+
+@cache
+def _minor_units(currency: str) -> int:
+    """Digits after the decimal point of a currency (ISO 4217 minor units, from CLDR)."""
+    from babel.numbers import get_currency_precision  # noqa: PLC0415  (loads CLDR data)
+
+    return int(get_currency_precision(currency))
+
+
+def round_to_currency(amount: Decimal, currency: str | None) -> Decimal:
+    """The amount rounded half up to the minor unit of its currency.
+
+    JPY has no minor unit (1234.5 → 1235), KWD and BHD three (1.2345 → 1.235), USD and EUR
+    two; the number of digits comes from CLDR's currency data (via babel). An unknown or
+    missing currency gets two digits, as USD (X's default currency) has.
+
+    Args:
+        amount: a finite amount.
+        currency: an ISO 4217 code (any case), or None.
+
+    Returns:
+        The rounded amount, with exactly as many decimal places as the currency has
+        (Decimal("20") → Decimal("20.00") in USD).
+    """
+    code = currency.strip().upper() if currency else ""
+    places = _minor_units(code) if code else 2
+    if not amount.is_finite():
+        return amount
+    with localcontext() as context:
+        context.prec = max(context.prec, amount.adjusted() + places + 2)
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def normalize_event_id(value: Cell, *, pixel_id: str | None = None) -> str:

@@ -7,10 +7,12 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
-    """An error keeps the row from being sent; a warning is shown but the row goes out."""
+    """An error keeps the row from being sent; a warning is shown but the row goes out; a row
+    left out (by a filter of the mapping: failed, refunded…) is not a sale and is not sent."""
 
     ERROR = "error"
     WARNING = "warning"
+    LEFT_OUT = "left out"
 
 
 class ValueProblem(ValueError):  # noqa: N818 - a problem of a value, not a program error
@@ -36,7 +38,9 @@ class Problem:
         field: the conversion field concerned (e.g. "email"), or "" for the whole row.
         column: the source column's name, or None when the field came from a constant.
         message: what is wrong and what to do; never contains a raw email or phone number.
-        severity: ERROR (row not sent) or WARNING (row sent, something dropped or assumed).
+        severity: ERROR (row not sent) or WARNING (row sent, something dropped or assumed),
+            LEFT_OUT (not a sale: a filter of the mapping or a full refund left it out).
+        conversion_id: the conversion id of the row, when the row is not sent (for reports).
     """
 
     row: int
@@ -44,10 +48,15 @@ class Problem:
     column: str | None
     message: str
     severity: Severity = Severity.ERROR
+    conversion_id: str | None = None
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_left_out(self) -> bool:
+        return self.severity is Severity.LEFT_OUT
 
     def describe(self) -> str:
         """One line for terminals and logs: 'row 7, column "Email": ...'."""

@@ -62,9 +62,14 @@ def first_look(
     if "conversion_time" in columns:
         time_converter = TimeConverter.for_column(
             columns.pop("conversion_time"),
-            timezone=profile.timezone,
+            timezone=profile.timezone or _local_zone(),
             time_format=profile.time_format,
         )
+        if profile.timezone is None and "time_zone" not in profile.columns:
+            notes.append(
+                f"Times without a zone of their own are read as {_local_zone()} "
+                'time (this computer\'s zone); set "timezone" in the mapping to change it.'
+            )
         if time_converter.column_problem:
             column = profile.columns["conversion_time"]
             notes.append(f'Column "{column}": {time_converter.column_problem}')
@@ -74,6 +79,12 @@ def first_look(
         for name, values in columns.items()
     }
     return FirstLook(time_converter, amount_parsers, tuple(notes))
+
+
+def _local_zone() -> str:
+    from twconv_gui.core.normalize import zones  # noqa: PLC0415 - TEMP until zones lands
+
+    return zones.local_zone_name()
 
 
 # The look a helper is taking: (table, profile, its future); at most one.

@@ -9,17 +9,18 @@ import operator
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from twconv_gui.core.errors import Cancelled
+from twconv_gui.core.mapping.fields import HELPER_FIELDS
 from twconv_gui.core.mapping.profile import MappingProfile
-from twconv_gui.core.normalize import amounts, identifiers
+from twconv_gui.core.normalize import identifiers
 from twconv_gui.core.normalize.problems import Problem, Severity
 from twconv_gui.core.prepare import first_look
+from twconv_gui.core.prepare.conversions import finish, finish_encoded, finish_rows
 from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
-from twconv_gui.core.prepare.row_values import IDENTIFIER_KEYS, RowReader, RowValues
+from twconv_gui.core.prepare.row_values import RowReader, RowValues
 from twconv_gui.core.reading.table import Row, Table
 
 
@@ -39,14 +40,22 @@ class PrepareSummary:
     rows_read: int = 0
     rows_ready: int = 0
     rows_rejected: int = 0
+    rows_left_out: int = 0
     events_ready: int = 0
     warnings: int = 0
     problems: list[Problem] = field(default_factory=list)
     column_notes: list[str] = field(default_factory=list)
+    # Why rows were left out (a filter's description, "fully refunded") -> rows left out.
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems if p.is_error})
+
+    def add_left_out(self, problem: Problem, rows: int) -> None:
+        reason = problem.message.removeprefix("left out by filter (").removesuffix(")")
+        self.rows_left_out += rows
+        self.left_out[reason] = self.left_out.get(reason, 0) + rows
 
 
 class Preparation:
@@ -119,14 +128,25 @@ class Preparation:
             table, profile, functools.partial(self._tick, "analysing")
         )
         self.summary.column_notes.extend(look.column_notes)
+        sent_fields = {f: c for f, c in profile.columns.items() if f not in HELPER_FIELDS}
         return RowReader(
-            index={f: table.column_index(c) for f, c in profile.columns.items()},
-            columns=profile.columns,
+            index={f: table.column_index(c) for f, c in sent_fields.items()},
+            columns=sent_fields,
             constants=self._constants(),
             time_converter=look.time_converter,
             amount_parsers=look.amount_parsers,
-            phone_hasher=identifiers.PhoneHasher(profile.phone_region),
+            phone_hasher=identifiers.PhoneHasher(profile.phone_region or ""),
             infer_currency=not self._currency_mapped,
+            fallbacks={
+                f: [(table.column_index(c), c) for c in columns]
+                for f, columns in profile.fallbacks.items()
+                if f in sent_fields
+            },
+            helpers={
+                f: table.column_index(c) for f, c in profile.columns.items() if f in HELPER_FIELDS
+            },
+            filters=profile.filters,
+            filter_index=[table.column_index(f.column) for f in profile.filters],
         )
 
     def _constants(self) -> dict[str, str]:
@@ -172,12 +192,20 @@ class Preparation:
                 yield chunk
 
     def _repeat_warning(self, row: int, first_row: int) -> Problem:
+        column = self.profile.columns.get("conversion_id")
+        if column is not None and _names_an_order(column):
+            advice = "turn on grouping by conversion_id if the rows are items of one order"
+        else:
+            advice = (
+                "check that this column really identifies each sale (a transaction or order "
+                "id); separate payments must not share an id"
+            )
         return Problem(
             row,
             "conversion_id",
-            self.profile.columns.get("conversion_id"),
+            column,
             f"repeats the conversion id of row {first_row}; X counts one conversion per id, "
-            "so turn on grouping by conversion_id if rows are items of one order",
+            f"so {advice}",
             Severity.WARNING,
         )
 
@@ -210,9 +238,13 @@ class Preparation:
 
     def _count(self, result: PreparedEvent) -> None:
         summary = self.summary
+        if result.problems and result.problems[0].is_left_out:
+            summary.add_left_out(result.problems[0], len(result.rows))
+            summary.problems.extend(result.problems)
+            return
         if result.problems:
             summary.problems.extend(result.problems)
-            summary.warnings += sum(1 for p in result.problems if not p.is_error)
+            summary.warnings += sum(1 for p in result.problems if p.severity is Severity.WARNING)
         if result.ok:
             summary.events_ready += 1
             summary.rows_ready += len(result.rows)
@@ -221,13 +253,19 @@ class Preparation:
 
     def _count_chunk(self, chunk: EncodedChunk) -> None:
         summary = self.summary
-        for problems in chunk.problems.values():
+        left_out = 0
+        for position, problems in chunk.problems.items():
             summary.problems.extend(problems)
-            summary.warnings += sum(1 for p in problems if not p.is_error)
+            if problems[0].is_left_out:
+                rows = len(chunk.rows[position])
+                summary.add_left_out(problems[0], rows)
+                left_out += rows
+                continue
+            summary.warnings += sum(1 for p in problems if p.severity is Severity.WARNING)
         rows_ready = sum(map(len, chunk.sent()[1]))
         summary.events_ready += len(chunk) - chunk.payloads.count(None)
         summary.rows_ready += rows_ready
-        summary.rows_rejected += sum(map(len, chunk.rows)) - rows_ready
+        summary.rows_rejected += sum(map(len, chunk.rows)) - rows_ready - left_out
 
 
 _Item = TypeVar("_Item")
@@ -257,164 +295,10 @@ def _runs(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
         yield run
 
 
-def finish_rows(values: list[RowValues]) -> list[tuple[Any, ...]]:
-    """finish() of each row as a plain tuple: ten times cheaper to send between processes."""
-    return [_finish_row(v) for v in values]
+_ORDER_WORDS = ("order", "bestell", "commande", "pedido", "ordine", "auftrag", "invoice", "name")
 
 
-def finish_encoded(values: list[RowValues]) -> EncodedChunk:
-    """finish() of each row with its event encoded, as one chunk."""
-    return EncodedChunk.of_rows(map(_finish_row, values))
-
-
-def finish(rows: list[RowValues]) -> PreparedEvent:
-    """Merge the rows of one conversion (one row, or the line items of one order) into an event."""
-    if len(rows) == 1:
-        return PreparedEvent(*_finish_row(rows[0]))
-    first = rows[0]
-    problems: list[Problem] = [p for r in rows for p in r.problems]
-    time = _agree(rows, "conversion_time", [r.time for r in rows], problems)
-    event_id = _agree(rows, "event_id", [r.event_id for r in rows], problems)
-    currency = _agree(rows, "price_currency", [r.currency for r in rows], problems)
-    ids = {
-        name: value
-        for name in IDENTIFIER_KEYS
-        if (value := _agree(rows, name, [r.identifiers.get(name) for r in rows], problems))
-    }
-    identifier_list = first.build_identifiers(ids, rows, problems)
-    _require(first, time, event_id, problems)
-    row_numbers = tuple(r.row for r in rows)
-    if any(p.is_error for p in problems):
-        problems.extend(_held_back(rows, problems))
-        return PreparedEvent(row_numbers, None, tuple(problems))
-    number_items = _sum([r.number_items for r in rows])
-    if number_items is None and first.sum_content_items:
-        number_items = _sum([(r.content or {}).get("num_items") for r in rows])
-    description = next((r.description for r in rows if r.description), None)
-    event = _event(
-        time=time,
-        event_id=event_id,
-        identifier_list=identifier_list,
-        number_items=number_items,
-        currency=currency,
-        value=_sum([r.value for r in rows]),
-        conversion_id=first.conversion_id,
-        description=description,
-        contents=[r.content for r in rows if r.content],
-    )
-    return PreparedEvent(row_numbers, event, tuple(problems))
-
-
-def _finish_row(row: RowValues) -> tuple[tuple[int], dict[str, Any] | None, tuple[Problem, ...]]:
-    """finish() for a single row as (rows, event, problems), kept lean: it runs once per row
-    of a million-row file, often in a worker process."""
-    problems = row.problems
-    ids = row.identifiers
-    if row.identifier_problems or not ids or "ip_address" in ids or "user_agent" in ids:
-        identifier_list = row.build_identifiers(ids, [row], problems)
-    else:
-        identifier_list = [{IDENTIFIER_KEYS[name]: value} for name, value in ids.items()]
-    if row.time is None or row.event_id is None:
-        _require(row, row.time, row.event_id, problems)
-    if problems and any(p.is_error for p in problems):
-        return (row.row,), None, tuple(problems)
-    number_items = row.number_items
-    if number_items is None and row.sum_content_items and row.content:
-        number_items = row.content.get("num_items")
-    event = _event(
-        time=row.time,
-        event_id=row.event_id,
-        identifier_list=identifier_list,
-        number_items=number_items,
-        currency=row.currency,
-        value=row.value,
-        conversion_id=row.conversion_id,
-        description=row.description,
-        contents=[row.content] if row.content else None,
-    )
-    return (row.row,), event, tuple(problems) if problems else ()
-
-
-def _require(
-    row: RowValues, time: str | None, event_id: str | None, problems: list[Problem]
-) -> None:
-    """Problems for a missing time or event id, unless a bad value was reported already."""
-    if time is None and not any(p.field == "conversion_time" for p in problems):
-        problems.append(row.missing("conversion_time", "is empty; every conversion needs its time"))
-    if event_id is None and not any(p.field == "event_id" for p in problems):
-        problems.append(row.missing("event_id", "is empty; every conversion needs its event id"))
-
-
-def _event(
-    *,
-    time: str | None,
-    event_id: str | None,
-    identifier_list: list[dict[str, str]],
-    number_items: int | None,
-    currency: str | None,
-    value: Decimal | None,
-    conversion_id: str | None,
-    description: str | None,
-    contents: list[dict[str, Any]] | None,
-) -> dict[str, Any]:
-    """The conversion object in the API's field order; absent optional fields are left out."""
-    event: dict[str, Any] = {
-        "conversion_time": time,
-        "event_id": event_id,
-        "identifiers": identifier_list,
-    }
-    if number_items is not None:
-        event["number_items"] = number_items
-    if currency is not None:
-        event["price_currency"] = currency
-    if value is not None:
-        event["value"] = amounts.format_amount(value)
-    if conversion_id is not None:
-        event["conversion_id"] = conversion_id
-    if description is not None:
-        event["description"] = description
-    if contents:
-        event["contents"] = contents
-    return event
-
-
-def _agree(
-    rows: list[RowValues], name: str, values: list[str | None], problems: list[Problem]
-) -> str | None:
-    """The one value the rows of a conversion share; rows that disagree get a problem."""
-    chosen: str | None = None
-    chosen_row = 0
-    for row, value in zip(rows, values, strict=True):
-        if value is None:
-            continue
-        if chosen is None:
-            chosen, chosen_row = value, row.row
-        elif value != chosen:
-            problems.append(
-                row.missing(
-                    name,
-                    f"differs from row {chosen_row} of the same conversion id; the rows of one "
-                    "order must share time, event and customer",
-                )
-            )
-    return chosen
-
-
-def _held_back(rows: list[RowValues], problems: list[Problem]) -> list[Problem]:
-    bad = sorted({p.row for p in problems if p.is_error})
-    listed = ", ".join(map(str, bad))
-    return [
-        Problem(
-            r.row,
-            "conversion_id",
-            r.columns.get("conversion_id"),
-            f"not sent: row {listed} of the same order has problems",
-        )
-        for r in rows
-        if r.row not in bad
-    ]
-
-
-def _sum(values: list[Any]) -> Any:
-    present = [v for v in values if v is not None]
-    return sum(present[1:], present[0]) if present else None
+def _names_an_order(column: str) -> bool:
+    """Whether a conversion id column is an order (whose line items may repeat it)."""
+    folded = column.casefold()
+    return any(word in folded for word in _ORDER_WORDS) or folded.strip() in ("#", "id")

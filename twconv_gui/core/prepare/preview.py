@@ -16,6 +16,7 @@ import phonenumbers
 
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.normalize.countries import region_of
 from twconv_gui.core.normalize.identifiers import PhoneHasher, hash_email, is_sha256_hex
 from twconv_gui.core.normalize.problems import Problem, ValueProblem
 from twconv_gui.core.prepare.batching import MAX_BATCH_SIZE, check_batch_size
@@ -26,6 +27,7 @@ from twconv_gui.core.reading.table import Cell, Table
 READY = "ready"
 REJECTED = "rejected"
 WARNING = "warning"
+LEFT_OUT = "left out"  # not a sale: a filter of the mapping or a full refund left it out
 
 # The phase reported while the raw email and phone cells are read for display.
 IDENTIFIERS_PHASE = "identifiers"
@@ -43,7 +45,8 @@ class PreviewRow:
 
     Attributes:
         rows: the source rows it came from (several when grouped by conversion_id).
-        status: READY, REJECTED (not sent) or WARNING (sent, with something dropped or assumed).
+        status: READY, REJECTED (not sent), WARNING (sent, with something dropped or assumed)
+            or LEFT_OUT (not a sale, by a filter of the mapping or a full refund).
         event: the conversion object exactly as it will be sent, or None when rejected.
         problems: errors and warnings, in the words of the core.
         email_normalized: the trimmed, lowercased address whose SHA-256 is sent; None when the
@@ -125,7 +128,8 @@ def build_preview(
     ready_indices: array[int] = array("q")
     for position, prepared in enumerate(preparation):
         if prepared.event is None:
-            status = REJECTED
+            left_out = bool(prepared.problems) and prepared.problems[0].is_left_out
+            status = LEFT_OUT if left_out else REJECTED
         else:
             ready_indices.append(position)
             status = WARNING if prepared.problems else READY
@@ -147,13 +151,14 @@ def _fill_identifiers(
     progress: Callable[[PrepareProgress], None] | None,
     cancel: threading.Event | None,
 ) -> None:
-    email_index = _column_index(table, profile, "email")
-    phone_index = _column_index(table, profile, "phone")
+    email_index = _column_indexes(table, profile, "email")
+    phone_index = _column_indexes(table, profile, "phone")
+    country_index = _column_indexes(table, profile, "phone_country")
     email_constant = profile.constants.get("email")
     phone_constant = profile.constants.get("phone")
-    if email_index is None and phone_index is None and not (email_constant or phone_constant):
+    if not email_index and not phone_index and not (email_constant or phone_constant):
         return
-    phones = _PhoneDisplay(profile.phone_region)
+    phones = _PhoneDisplay(profile.phone_region or "")
     locator = _Locator(rows, grouped=profile.group_by_conversion_id)
     source = table.rows()
     done = 0
@@ -164,8 +169,9 @@ def _fill_identifiers(
         chunk = [
             (
                 number,
-                cells[email_index] if email_index is not None else email_constant,
-                cells[phone_index] if phone_index is not None else phone_constant,
+                _first_filled(cells, email_index) if email_index else email_constant,
+                _first_filled(cells, phone_index) if phone_index else phone_constant,
+                region_of(cells[country_index[0]]) if country_index else None,
             )
             for number, cells in itertools.islice(source, CHUNK_ROWS)
         ]
@@ -176,7 +182,7 @@ def _fill_identifiers(
             raise Cancelled
         if progress is not None:
             progress(PrepareProgress(IDENTIFIERS_PHASE, done, table.estimated_rows))
-        for row_number, email, phone in chunk:
+        for row_number, email, phone, region in chunk:
             target = locator.find(row_number)
             if target is None:
                 continue
@@ -184,12 +190,20 @@ def _fill_identifiers(
             if target.email_normalized is None:
                 target.email_normalized = _email_display(email, sent.get("hashed_email"))
             if target.phone_e164 is None:
-                target.phone_e164 = phones.display(phone, sent.get("hashed_phone_number"))
+                target.phone_e164 = phones.display(phone, sent.get("hashed_phone_number"), region)
 
 
-def _column_index(table: Table, profile: MappingProfile, name: str) -> int | None:
-    column = profile.columns.get(name)
-    return table.column_index(column) if column is not None else None
+def _column_indexes(table: Table, profile: MappingProfile, name: str) -> list[int]:
+    """The columns that feed a field, in the order they are tried (fallbacks after)."""
+    return [table.column_index(column) for column in profile.sources(name)]
+
+
+def _first_filled(cells: tuple[Cell, ...], positions: list[int]) -> Cell:
+    for position in positions:
+        cell = cells[position]
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
+            return cell
+    return None
 
 
 class _Locator:
@@ -245,23 +259,23 @@ class _PhoneDisplay:
 
     def __init__(self, region: str) -> None:
         self._hasher = PhoneHasher(region)
-        code = phonenumbers.country_code_for_region(self._hasher.region)
+        code = phonenumbers.country_code_for_region(region) if region else 0
         self._country = str(code) if code else ""
 
-    def display(self, cell: Cell, sent_hash: str | None) -> str | None:
+    def display(self, cell: Cell, sent_hash: str | None, region: str | None = None) -> str | None:
         if cell is None or cell == "" or isinstance(cell, bool):
             return None
         if sent_hash is not None:
-            for candidate in self._candidates(cell):
+            for candidate in self._candidates(cell, region):
                 if hashlib.sha256(candidate.encode("ascii")).hexdigest() == sent_hash:
                     return candidate
         try:
-            e164 = self._hasher.e164(cell)
+            e164 = self._hasher.e164(cell, region=region)
         except ValueProblem:
             return None
         return None if is_sha256_hex(e164) else e164
 
-    def _candidates(self, cell: Cell) -> Iterator[str]:
+    def _candidates(self, cell: Cell, region: str | None) -> Iterator[str]:
         if isinstance(cell, int):
             text = str(cell)
         elif isinstance(cell, float) and cell.is_integer() and cell > 0:
@@ -279,6 +293,9 @@ class _PhoneDisplay:
         if digits.startswith("00"):
             yield "+" + digits[2:]
         country = self._country
+        if region is not None:
+            code = phonenumbers.country_code_for_region(region)
+            country = str(code) if code else country
         if country:
             yield "+" + country + digits
             if digits.startswith("0"):

@@ -13,7 +13,7 @@ from twconv_gui.core.normalize.problems import Problem
 # A cell starting with one of these is run as a formula by Excel/LibreOffice ("CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-REJECTED_HEADERS = ("Source row", "Severity", "Field", "Column", "Reason")
+REJECTED_HEADERS = ("Source row", "Conversion id", "Severity", "Field", "Column", "Reason")
 
 
 def load_xlsx_writer() -> None:
@@ -74,5 +74,8 @@ def write_rejected_rows(
 ) -> list[Path]:
     """The rejected-rows report: one line per problem, in row order (errors and warnings)."""
     ordered = sorted(problems, key=lambda p: (p.row, not p.is_error))
-    rows = [(p.row, p.severity.value, p.field, p.column or "", p.message) for p in ordered]
+    rows = [
+        (p.row, p.conversion_id or "", p.severity.value, p.field, p.column or "", p.message)
+        for p in ordered
+    ]
     return write_report(directory, stem, REJECTED_HEADERS, rows)

@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from twconv_gui.core.errors import MappingError
+from twconv_gui.core.mapping.filters import RowFilter
 from twconv_gui.core.normalize import amounts, identifiers
 from twconv_gui.core.normalize.problems import Problem, Severity, ValueProblem
 from twconv_gui.core.normalize.times import TimeConverter
+from twconv_gui.core.prepare.row_context import RowContext
 from twconv_gui.core.reading.table import Cell, Row
 
 # Identifier fields in the order their objects appear in the payload, with their API keys.
@@ -56,20 +58,33 @@ class RowValues:
         "currency",
         "description",
         "event_id",
+        "filter_cells",
+        "filters",
         "identifier_problems",
         "identifiers",
         "number_items",
         "problems",
+        "refunded",
         "row",
         "sum_content_items",
         "time",
         "value",
     )
 
-    def __init__(self, row: int, columns: Mapping[str, str], sum_content_items: bool = False):
+    def __init__(
+        self,
+        row: int,
+        columns: Mapping[str, str],
+        sum_content_items: bool = False,
+        filters: Sequence[RowFilter] = (),
+    ):
         self.row = row
         self.columns = columns
         self.sum_content_items = sum_content_items
+        # The mapping's row filters (shared by every row) and this row's cells in their columns.
+        self.filters = filters
+        self.filter_cells: tuple[Cell, ...] = ()
+        self.refunded: Decimal | None = None
         self.time: str | None = None
         self.event_id: str | None = None
         self.number_items: int | None = None
@@ -97,18 +112,17 @@ class RowValues:
             if (value := ids.get(name)) is not None
         ]
         ip, agent = ids.get("ip_address"), ids.get("user_agent")
+        # X: an ip address travels with another identifier "or user agent", and a user agent
+        # with another one "or IP address" - so the pair alone is enough, and either one may
+        # go beside a click id, email or phone (API_NOTES, identifier table).
+        pair: dict[str, str] | None = None
         if ip is not None and agent is not None:
-            pair: dict[str, str] | None = {"ip_address": ip, "user_agent": agent}
-        else:
-            pair = None
-            lone, other = (
-                ("ip_address", "user_agent") if ip is not None else ("user_agent", "ip_address")
-            )
-            if ip is not None or agent is not None:
-                failures.append(
-                    self.missing(lone, f"is sent only together with {other}, which is empty")
-                )
-        if result:
+            pair = {"ip_address": ip, "user_agent": agent}
+        elif ip is not None:
+            pair = {"ip_address": ip}
+        elif agent is not None:
+            pair = {"user_agent": agent}
+        if result or (ip is not None and agent is not None):
             problems.extend(
                 Problem(
                     p.row,
@@ -124,18 +138,23 @@ class RowValues:
         if failures:
             problems.extend(failures)
         elif pair is not None:
+            lone, other = ("ip_address", "user_agent") if ip is not None else ("user_agent", "ip")
             problems.append(
                 self.missing(
-                    "",
-                    "has only ip_address and user_agent; X needs a click id, email or phone "
-                    "beside them",
+                    lone,
+                    f"is the row's only identifier; X needs {other} beside it, or a click id, "
+                    "email or phone",
                 )
             )
         else:
             mapped = [self.columns[f] for f in IDENTIFIER_KEYS if f in self.columns]
             where = f" ({', '.join(mapped)} are empty)" if mapped else ""
             problems.append(
-                self.missing("", f"has no identifier{where}: fill a click id, email or phone")
+                self.missing(
+                    "",
+                    f"has no identifier{where}: fill a click id, email or phone (or an IP "
+                    "address with a user agent)",
+                )
             )
         return []
 
@@ -151,6 +170,11 @@ class RowReader:
         amount_parsers: field -> parser decided from that column's values.
         phone_hasher: E.164 + SHA-256 with the profile's region.
         infer_currency: take the currency from amounts like "20 €" (no currency mapped).
+        fallbacks: field -> (column index, column name) of further columns tried in order
+            when the field's first column is empty in a row.
+        helpers: helper field (phone_country, time_of_day, time_zone, refunded_value) ->
+            column index; see fields.HELPER_FIELDS.
+        filters: the mapping's row filters, with `filter_index` their columns' indexes.
     """
 
     def __init__(
@@ -163,10 +187,18 @@ class RowReader:
         amount_parsers: Mapping[str, amounts.AmountParser],
         phone_hasher: identifiers.PhoneHasher,
         infer_currency: bool,
+        fallbacks: Mapping[str, Sequence[tuple[int, str]]] | None = None,
+        helpers: Mapping[str, int] | None = None,
+        filters: Sequence[RowFilter] = (),
+        filter_index: Sequence[int] = (),
     ) -> None:
         self.columns = columns
         self.infer_currency = infer_currency and "value" in index
         self.sum_content_items = "number_items" not in index and "content_num_items" in index
+        self.fallbacks = dict(fallbacks or {})
+        self.helpers = dict(helpers or {})
+        self.filters = tuple(filters)
+        self.filter_index = tuple(filter_index)
         converters = self._converters(time_converter, amount_parsers, phone_hasher)
         # Converters are listed in payload order, so identifiers fill in the order X expects.
         self.plan: list[tuple[str, int, Convert, int, str]] = [
@@ -176,6 +208,9 @@ class RowReader:
         ]
         self.constants = self._normalize_constants(constants, phone_hasher)
         self.value_index = index.get("value")
+        self.row_context = RowContext(
+            phone_hasher, time_converter, amount_parsers.get("value"), self.helpers
+        )
 
     @staticmethod
     def _converters(
@@ -222,9 +257,8 @@ class RowReader:
             try:
                 result.append((name, convert(raw)))
             except ValueProblem as exc:
-                raise MappingError(
-                    f'The mapping\'s constant {name} "{raw}" {exc.message}'
-                ) from None
+                message = exc.message.removesuffix(amounts.LEFT_OUT_SUFFIX)
+                raise MappingError(f'The mapping\'s constant {name} "{raw}" {message}') from None
         return result
 
     def read(self, row: int, cells: tuple[Cell, ...]) -> RowValues:
@@ -238,22 +272,33 @@ class RowReader:
         converter's code and data warm in the CPU caches: measured 35 µs per row against 48 µs
         when the same converters alternate row by row (phonenumbers dominates either way).
         """
-        columns, sum_items = self.columns, self.sum_content_items
-        values = [RowValues(row, columns, sum_items) for row, _ in chunk]
+        columns, sum_items, filters = self.columns, self.sum_content_items, self.filters
+        values = [RowValues(row, columns, sum_items, filters) for row, _ in chunk]
         for name, converted in self.constants:
             kind, key = _target(name)
             for item in values:
                 _store(item, kind, key, converted)
+        context = self.row_context
         for name, position, convert, kind, key in self.plan:
             column = columns[name]
+            fallbacks = self.fallbacks.get(name)
+            special = context.converter_for(name, convert)
             for item, (row, cells) in zip(values, chunk, strict=True):
                 cell = cells[position]
-                if cell is None or (type(cell) is str and (not cell or cell.isspace())):
-                    continue
+                used = column
+                if _blank(cell):
+                    if not fallbacks:
+                        continue
+                    for other, other_column in fallbacks:
+                        if not _blank(cells[other]):
+                            cell, used = cells[other], other_column
+                            break
+                    else:
+                        continue
                 try:
-                    converted = convert(cell)
+                    converted = special(cell, cells) if special else convert(cell)
                 except ValueProblem as exc:
-                    problem = Problem(row, name, column, exc.message, exc.severity)
+                    problem = Problem(row, name, used, exc.message, exc.severity)
                     if kind == _IDENTIFIER and exc.severity is Severity.ERROR:
                         item.identifier_problems.append(problem)
                     else:
@@ -265,7 +310,17 @@ class RowReader:
             for item, (_, cells) in zip(values, chunk, strict=True):
                 if item.currency is None and item.value is not None:
                     item.currency = amounts.currency_from_amount(cells[position])
+        if "refunded_value" in self.helpers:
+            context.read_refunds(values, chunk)
+        if self.filter_index:
+            positions = self.filter_index
+            for item, (_, cells) in zip(values, chunk, strict=True):
+                item.filter_cells = tuple(cells[p] for p in positions)
         return values
+
+
+def _blank(cell: Cell) -> bool:
+    return cell is None or (type(cell) is str and (not cell or cell.isspace()))
 
 
 _ATTRIBUTE, _IDENTIFIER, _CONTENT = 0, 1, 2

@@ -62,7 +62,8 @@ def write_upload_rejections(
 ) -> list[Path]:
     """rejected-rows.csv and .xlsx: every source row not sent, or sent and refused by X.
 
-    Columns: Source row, Severity, Field, Column, Reason, X code, X message. Preparation
+    Columns: Source row, Conversion id, Severity, Field, Column, Reason, X code, X message
+    (the conversion id of rows kept back before sending; X's refusals are found by row). Preparation
     problems come with their severity (an "error" row was not sent; a "warning" row was sent
     with something dropped or assumed, listed so the user can fix the source) and empty X
     columns. Each source row of an event X refused gets its own line with severity "error"
@@ -75,6 +76,7 @@ def write_upload_rejections(
     for problem in problems:
         line = (
             problem.row,
+            problem.conversion_id or "",
             problem.severity.value,
             problem.field,
             problem.column or "",
@@ -87,7 +89,7 @@ def write_upload_rejections(
         rows = expand_rows(event.rows)
         reason = _refusal_reason(event, rows)
         for row in rows:
-            line = (row, Severity.ERROR.value, "", "", reason, event.code, event.message)
+            line = (row, "", Severity.ERROR.value, "", "", reason, event.code, event.message)
             keyed.append(((row, 2), line))
     keyed.sort(key=lambda item: item[0])  # stable: same-row problems keep their order
     return write_report(

@@ -10,7 +10,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from twconv_gui.core.prepare.preview import READY, REJECTED, WARNING, PreviewResult, PreviewRow
+from twconv_gui.core.prepare.preview import (
+    LEFT_OUT,
+    READY,
+    REJECTED,
+    WARNING,
+    PreviewResult,
+    PreviewRow,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -21,7 +28,7 @@ PreviewRowRole = Qt.ItemDataRole.UserRole + 3  # the core PreviewRow itself
 REJECTED_BACKGROUND = QColor(255, 218, 218)
 WARNING_BACKGROUND = QColor(255, 243, 196)
 HIGHLIGHT_FOREGROUND = QColor(0, 0, 0)  # readable on the light colours in dark themes too
-STATUS_LABELS = {READY: "Ready", REJECTED: "Rejected", WARNING: "Warning"}
+STATUS_LABELS = {READY: "Ready", REJECTED: "Rejected", WARNING: "Warning", LEFT_OUT: "Left out"}
 ROWS_SHOWN = 3
 
 

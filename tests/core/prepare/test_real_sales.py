@@ -1,0 +1,329 @@
+"""Only real sales leave, each with the right identifiers: filters, refunds, several source
+columns, a phone's own country, the ip + user agent pair, currencies and rounding."""
+
+import csv
+import hashlib
+import os
+
+import pytest
+
+from twconv_gui.core.errors import MappingError
+from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.preparation import Preparation
+from twconv_gui.core.prepare.reports import write_rejected_rows
+from twconv_gui.core.prepare.row_filters import count_left_out
+from twconv_gui.core.reading.opening import open_table
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+def export(tmp_path):
+    def write(header, rows, name="export.csv"):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    return write
+
+
+def prepare(path, workers=1, **profile):
+    profile.setdefault("constants", {"event_id": "o87ne"})
+    preparation = Preparation(
+        open_table(path), MappingProfile.from_dict(profile), workers=workers
+    )
+    return list(preparation), preparation.summary
+
+
+def sent(results):
+    return [r.event for r in results if r.event is not None]
+
+
+STRIPE = (
+    ["id", "Created (UTC)", "Amount", "Amount Refunded", "Currency", "Status", "Customer Email"],
+    [
+        ["ch_1", "2024-03-05 14:22:10", "50.00", "0.00", "usd", "Paid", "a@example.com"],
+        ["ch_2", "2024-03-05 15:00:00", "20.00", "0.00", "usd", "Failed", "b@example.com"],
+        ["ch_3", "2024-03-06 09:10:00", "80.00", "30.00", "usd", "Paid", "c@example.com"],
+        ["ch_4", "2024-03-06 10:00:00", "12.00", "12.00", "usd", "Refunded", "d@example.com"],
+        ["ch_5", "2024-03-06 11:00:00", "40.00", "40.00", "usd", "Paid", "e@example.com"],
+    ],
+)
+STRIPE_MAPPING = {
+    "columns": {
+        "conversion_id": "id",
+        "conversion_time": "Created (UTC)",
+        "value": "Amount",
+        "refunded_value": "Amount Refunded",
+        "price_currency": "Currency",
+        "email": "Customer Email",
+    },
+    "timezone": "UTC",
+    "filters": [{"column": "Status", "drop": ["Failed", "Refunded"]}],
+}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failed_and_refunded_payments_are_left_out_and_partial_refunds_send_the_net(
+    export, workers
+):
+    results, summary = prepare(export(*STRIPE), workers=workers, **STRIPE_MAPPING)
+    events = sent(results)
+    assert [e["conversion_id"] for e in events] == ["ch_1", "ch_3"]
+    assert [e["value"] for e in events] == [50.0, 50.0]  # 80 paid, 30 refunded
+    assert summary.rows_left_out == 3
+    assert summary.rows_rejected == 0
+    assert summary.left_out == {
+        "Status is Failed or Refunded": 2,
+        "left out: the sale was refunded in full": 1,
+    }
+
+
+def test_encoded_chunks_count_left_out_rows_apart_from_rejected_ones(export):
+    path = export(*STRIPE)
+    preparation = Preparation(
+        open_table(path),
+        MappingProfile.from_dict({**STRIPE_MAPPING, "constants": {"event_id": "o87ne"}}),
+        workers=1,
+    )
+    payloads = [e.payload for e in preparation.encoded() if e.payload is not None]
+    assert len(payloads) == 2
+    assert preparation.summary.rows_left_out == 3
+    assert preparation.summary.rows_rejected == 0
+    assert preparation.summary.rows_ready == 2
+
+
+def test_keep_filters_and_the_counts_the_map_step_shows(export):
+    path = export(
+        ["Order", "Date", "Email", "Captured", "Gross"],
+        [
+            ["1", "2024-03-05 10:00", "a@example.com", "true", "10"],
+            ["2", "2024-03-05 10:00", "b@example.com", "false", "10"],
+            ["3", "2024-03-05 10:00", "c@example.com", "TRUE", "-5"],
+            ["4", "2024-03-05 10:00", "d@example.com", "", "7"],
+        ],
+    )
+    mapping = {
+        "columns": {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},
+        "timezone": "UTC",
+        "filters": [
+            {"column": "Captured", "keep": ["true"]},
+            {"column": "Gross", "keep": "above-zero"},
+        ],
+    }
+    results, summary = prepare(path, **mapping)
+    assert [e["conversion_id"] for e in sent(results)] == ["1"]
+    assert summary.left_out == {"Captured is not true": 2, "Gross is not above zero": 1}
+    profile = MappingProfile.from_dict({**mapping, "constants": {"event_id": "o87ne"}})
+    assert count_left_out(open_table(path), profile) == [2, 1]
+
+
+def test_a_grouped_order_is_left_out_when_its_first_line_says_refunded(export):
+    # Shopify writes order-level columns (Financial Status, Total) on the first line item only.
+    path = export(
+        ["Name", "Email", "Financial Status", "Created at", "Total", "Lineitem name"],
+        [
+            ["#1001", "a@example.com", "paid", "2024-03-05 14:22:10 -0500", "30.00", "Mug"],
+            ["#1001", "a@example.com", "", "", "", "Cup"],
+            ["#1002", "b@example.com", "refunded", "2024-03-06 10:00:00 -0500", "9.00", "Mug"],
+            ["#1002", "b@example.com", "", "", "", "Tea"],
+        ],
+    )
+    results, summary = prepare(
+        path,
+        columns={
+            "conversion_id": "Name",
+            "email": "Email",
+            "conversion_time": "Created at",
+            "value": "Total",
+            "content_name": "Lineitem name",
+        },
+        group_by_conversion_id=True,
+        filters=[{"column": "Financial Status", "keep": ["paid", "partially_refunded"]}],
+    )
+    [event] = sent(results)
+    assert event["conversion_id"] == "#1001"
+    assert event["conversion_time"] == "2024-03-05T19:22:10.000Z"
+    assert summary.rows_left_out == 2
+    assert summary.left_out == {'"Financial Status" is not paid or partially_refunded': 2}
+
+
+def test_the_first_filled_column_of_several_feeds_the_field(export):
+    path = export(
+        ["Id", "Date", "Billing Phone", "Shipping Phone", "Email"],
+        [
+            ["1", "2024-03-05 10:00", "", "+1 202 555 0143", ""],
+            ["2", "2024-03-05 10:00", "+44 20 7946 0958", "+1 202 555 0143", ""],
+            ["3", "2024-03-05 10:00", "", "", "c@example.com"],
+        ],
+    )
+    results, _ = prepare(
+        path,
+        columns={
+            "conversion_id": "Id",
+            "conversion_time": "Date",
+            "phone": ["Billing Phone", "Shipping Phone"],
+            "email": "Email",
+        },
+        timezone="UTC",
+    )
+    events = sent(results)
+    assert events[0]["identifiers"] == [{"hashed_phone_number": sha("+12025550143")}]
+    assert events[1]["identifiers"] == [{"hashed_phone_number": sha("+442079460958")}]
+    assert events[2]["identifiers"] == [{"hashed_email": sha("c@example.com")}]
+    saved = MappingProfile.from_dict(
+        {"columns": {"phone": ["Billing Phone", "Shipping Phone"]}}
+    ).to_dict()
+    assert saved["columns"] == {"phone": ["Billing Phone", "Shipping Phone"]}
+
+
+def test_each_phone_is_read_in_its_own_rows_country(export):
+    path = export(
+        ["Order", "Date", "Phone", "Billing Country"],
+        [
+            ["1", "2024-03-05 10:00", "0300 1234567", "PK"],
+            ["2", "2024-03-05 10:00", "030 1234567", "Deutschland"],
+            ["3", "2024-03-05 10:00", "(202) 555-0143", "United States"],
+            ["4", "2024-03-05 10:00", "3001234567", ""],
+        ],
+    )
+    results, summary = prepare(
+        path,
+        columns={
+            "conversion_id": "Order",
+            "conversion_time": "Date",
+            "phone": "Phone",
+            "phone_country": "Billing Country",
+        },
+        timezone="UTC",
+    )
+    hashes = [r.event["identifiers"][0]["hashed_phone_number"] for r in results[:3]]
+    assert hashes == [sha("+923001234567"), sha("+49301234567"), sha("+12025550143")]
+    # No country for the row and no fixed region: the number is not guessed into a country.
+    assert results[3].event is None
+    [problem] = [p for p in summary.problems if p.row == 5]
+    assert "country" in problem.message
+
+
+def test_ip_address_with_user_agent_alone_is_sent_and_a_lone_ip_travels_beside_an_email(export):
+    path = export(
+        ["Id", "Date", "Email", "IP", "UA"],
+        [
+            ["1", "2024-03-05 10:00", "", "203.0.113.7", "Mozilla/5.0"],
+            ["2", "2024-03-05 10:00", "b@example.com", "203.0.113.8", ""],
+            ["3", "2024-03-05 10:00", "", "203.0.113.9", ""],
+        ],
+    )
+    results, summary = prepare(
+        path,
+        columns={
+            "conversion_id": "Id",
+            "conversion_time": "Date",
+            "email": "Email",
+            "ip_address": "IP",
+            "user_agent": "UA",
+        },
+        timezone="UTC",
+    )
+    assert results[0].event["identifiers"] == [
+        {"ip_address": "203.0.113.7", "user_agent": "Mozilla/5.0"}
+    ]
+    assert results[1].event["identifiers"] == [
+        {"hashed_email": sha("b@example.com")},
+        {"ip_address": "203.0.113.8"},
+    ]
+    assert results[2].event is None
+    assert "only identifier" in results[2].problems[0].message
+
+
+def test_a_mapping_of_ip_and_user_agent_only_is_complete():
+    profile = MappingProfile.from_dict(
+        {
+            "columns": {"conversion_time": "Date", "ip_address": "IP", "user_agent": "UA"},
+            "constants": {"event_id": "o87ne"},
+        }
+    )
+    profile.check_complete()
+    lone = MappingProfile.from_dict(
+        {"columns": {"conversion_time": "Date", "ip_address": "IP"}, "constants": {"event_id": "o"}}
+    )
+    with pytest.raises(MappingError, match="ip_address alone"):
+        lone.check_complete()
+
+
+def test_a_value_without_currency_is_warned_as_dollars_and_sums_are_rounded(export):
+    path = export(
+        ["Order", "Date", "Email", "Price", "Currency"],
+        [
+            ["A", "2024-03-05 10:00", "a@example.com", "0.1", ""],
+            ["A", "2024-03-05 10:00", "a@example.com", "0.2", ""],
+            ["B", "2024-03-05 10:00", "b@example.com", "1000", "JPY"],
+            ["B", "2024-03-05 10:00", "b@example.com", "0.4", "JPY"],
+        ],
+    )
+    results, _ = prepare(
+        path,
+        columns={
+            "conversion_id": "Order",
+            "conversion_time": "Date",
+            "email": "Email",
+            "value": "Price",
+            "price_currency": "Currency",
+        },
+        group_by_conversion_id=True,
+        timezone="UTC",
+    )
+    assert results[0].event["value"] == 0.3
+    assert any("US dollars" in p.message for p in results[0].problems)
+    assert results[1].event["value"] == 1000  # yen have no minor unit
+    assert not any("US dollars" in p.message for p in results[1].problems)
+
+
+def test_rejected_rows_report_names_each_rows_conversion_id(export, tmp_path):
+    path = export(
+        ["Order", "Date", "Email"],
+        [["A-1", "2024-03-05 10:00", "not an email"], ["A-2", "2024-03-05 10:00", "a@x.org"]],
+    )
+    _, summary = prepare(
+        path,
+        columns={"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},
+        timezone="UTC",
+    )
+    csv_path, _ = write_rejected_rows(summary.problems, tmp_path / "reports")
+    with csv_path.open(encoding="utf-8-sig") as handle:
+        lines = list(csv.reader(handle))
+    assert lines[0][:2] == ["Source row", "Conversion id"]
+    assert lines[1][:2] == ["2", "A-1"]
+
+
+def test_repeated_payment_ids_do_not_advise_grouping(export):
+    path = export(
+        ["Transaction ID", "Date", "Email"],
+        [["T1", "2024-03-05 10:00", "a@x.org"], ["T1", "2024-03-05 11:00", "b@x.org"]],
+    )
+    _, summary = prepare(
+        path,
+        columns={"conversion_id": "Transaction ID", "conversion_time": "Date", "email": "Email"},
+        timezone="UTC",
+    )
+    [warning] = summary.problems
+    assert "grouping" not in warning.message
+    assert "separate payments must not share an id" in warning.message
+
+
+def test_times_without_a_zone_are_read_in_the_computers_zone_and_it_is_said(
+    export, monkeypatch
+):
+    monkeypatch.setenv("TZ", "America/New_York")
+    path = export(["Id", "Date", "Email"], [["1", "2024-03-05 10:00", "a@x.org"]])
+    results, summary = prepare(
+        path, columns={"conversion_id": "Id", "conversion_time": "Date", "email": "Email"}
+    )
+    assert results[0].event["conversion_time"] == "2024-03-05T15:00:00.000Z"
+    assert any("America/New_York" in note for note in summary.column_notes)
+    assert os.environ["TZ"] == "America/New_York"
