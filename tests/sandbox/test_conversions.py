@@ -193,3 +193,38 @@ def test_the_batch_check_names_the_first_bad_conversion_problem():
     with pytest.raises(ApiError) as refusal:
         check_batch([good, bad_event, no_time], DEMO.account)
     assert refusal.value.status == 404
+
+
+def _with_identifiers(identifiers):
+    return {
+        "conversion_time": "2026-10-24T14:29:51.000Z",
+        "event_id": DEMO.events[0].id,
+        "identifiers": identifiers,
+    }
+
+
+@pytest.mark.parametrize(
+    "identifiers",
+    [
+        [{"ip_address": "203.0.113.9", "user_agent": "Mozilla/5.0"}],
+        [{"ip_address": "203.0.113.9"}, {"user_agent": "Mozilla/5.0"}],
+        [{"hashed_email": "ab" * 32}, {"ip_address": "203.0.113.9"}],
+        [{"twclid": "2-abc"}, {"user_agent": "Mozilla/5.0"}],
+    ],
+)
+def test_ip_and_user_agent_are_accepted_as_x_documents_them(identifiers):
+    check_conversion(_with_identifiers(identifiers), DEMO.account)
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "lone"),
+    [
+        ([{"ip_address": "203.0.113.9"}], "ip_address"),
+        ([{"user_agent": "Mozilla/5.0"}], "user_agent"),
+    ],
+)
+def test_a_lone_ip_or_user_agent_is_refused(identifiers, lone):
+    with pytest.raises(ApiError) as info:
+        check_conversion(_with_identifiers(identifiers), DEMO.account)
+    assert (info.value.status, info.value.code) == (400, "INVALID_PARAMETER")
+    assert info.value.message.startswith(f"{lone} must be sent in conjunction")

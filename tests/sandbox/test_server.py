@@ -210,8 +210,8 @@ def test_bad_hashed_email_is_400_and_never_echoed(sandbox, post, make_conversion
 @pytest.mark.parametrize(
     "identifiers",
     [
-        [{"ip_address": "203.0.113.7", "user_agent": "Mozilla/5.0"}],  # no other identifier
-        [{"ip_address": "203.0.113.7"}, {"twclid": "abc"}],  # no user_agent beside it
+        [{"ip_address": "203.0.113.7"}],  # alone: X wants another identifier or a user agent
+        [{"user_agent": "Mozilla/5.0"}],  # alone: another identifier or an ip address
         [{"ip_address": "not-an-ip", "user_agent": "Mozilla/5.0"}, {"twclid": "abc"}],
         [{"twclid": "abc", "hashed_email": GOOD_EMAIL_HASH}],  # two in one object
         [{"email": "a@b.c"}],

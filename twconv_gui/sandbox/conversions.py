@@ -279,9 +279,13 @@ def _check_event(value: Any, account: SandboxAccount) -> None:
 
 
 def _check_identifiers(value: Any) -> None:
+    """X's identifier table: twclid, hashed email or phone each identify on their own; an ip
+    address needs another identifier or a user agent, and a user agent another identifier or
+    an ip address - so the ip + user agent pair alone is valid (in one object, as X's example
+    sends it, or in two)."""
     if not isinstance(value, list) or not value:
         raise invalid("identifiers must be a non-empty list of identifier objects")
-    has_pair = has_other = False
+    has_ip = has_agent = has_other = False
     for identifier in value:
         if not isinstance(identifier, dict):
             raise invalid("Every identifier must be a JSON object")
@@ -290,20 +294,24 @@ def _check_identifiers(value: Any) -> None:
             has_other = True
             continue
         keys = set(identifier)
-        if keys == {"ip_address", "user_agent"}:
-            _check_ip_and_agent(identifier["ip_address"], identifier["user_agent"])
-            has_pair = True
-        elif keys & {"ip_address", "user_agent"} and len(keys) == 1:
-            raise invalid("ip_address and user_agent must travel together in one identifier")
-        else:
+        if not keys or not keys <= {"ip_address", "user_agent"}:
             raise invalid(
                 "An identifier must hold exactly one of twclid, hashed_email, "
-                "hashed_phone_number, or the pair ip_address + user_agent"
+                "hashed_phone_number, ip_address or user_agent (ip_address and user_agent "
+                "may share one object)"
             )
-    if has_pair and not has_other:
+        if "ip_address" in keys:
+            _check_ip(identifier["ip_address"])
+            has_ip = True
+        if "user_agent" in keys:
+            _check_agent(identifier["user_agent"])
+            has_agent = True
+    if not has_other and has_ip != has_agent:
+        lone = "ip_address" if has_ip else "user_agent"
         raise invalid(
-            "ip_address and user_agent need another identifier beside them "
-            "(twclid, hashed_email or hashed_phone_number)"
+            f"{lone} must be sent in conjunction with another identifier "
+            "(twclid, hashed_email, hashed_phone_number, or the "
+            f"{'user_agent' if has_ip else 'ip_address'})"
         )
 
 
@@ -314,11 +322,14 @@ def _check_identifier(key: str, value: Any) -> None:
         raise invalid(f"{key}{_peek(value)} is not a valid SHA-256 hash (64 lowercase hex digits)")
 
 
-def _check_ip_and_agent(address: Any, agent: Any) -> None:
+def _check_ip(address: Any) -> None:
     try:
         ipaddress.ip_address(address if isinstance(address, str) else "")
     except ValueError:
         raise invalid("ip_address is not a valid IPv4 or IPv6 address") from None
+
+
+def _check_agent(agent: Any) -> None:
     if not isinstance(agent, str) or not agent.strip():
         raise invalid("user_agent must be a non-empty string")
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from twconv_gui.core.errors import MappingError
 from twconv_gui.core.normalize.problems import ValueProblem
-from twconv_gui.core.normalize.times import TimeConverter
+from twconv_gui.core.normalize.times import TimeConverter, local_zone_name
+from twconv_gui.core.normalize.zones import parse_zone, zone_from_header, zone_from_preamble
 from twconv_gui.core.reading.table import Cell
 
 X_FORMAT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -335,3 +336,275 @@ def test_any_text_gives_the_x_format_or_a_value_problem(text: str) -> None:
     except ValueProblem:
         return
     assert X_FORMAT.match(result)
+
+
+# -- Unix time (Meta offline event files) -----------------------------------------------------
+
+
+def test_a_column_of_unix_seconds_and_milliseconds() -> None:
+    converter = utc("Europe/Berlin", [1709648530, "1709648530123", None, " 1709648530 "])
+    assert converter.unix_time is True  # UTC whatever the zone: callers say so
+    assert converter.to_utc(1709648530) == "2024-03-05T14:22:10.000Z"
+    assert converter.to_utc(1709648530123) == "2024-03-05T14:22:10.123Z"
+    assert converter.to_utc("1709648530") == "2024-03-05T14:22:10.000Z"
+    assert converter.to_utc("1709648530123") == "2024-03-05T14:22:10.123Z"
+    assert converter.to_utc(1709648530.0) == "2024-03-05T14:22:10.000Z"  # calamine's floats
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        [45296.5, 45000],  # Excel serials
+        ["20240105"],  # yyyymmdd
+        [1709648530, "2024-03-05"],
+        [1709648530, True],
+        ["1709648530", "170964853"],  # 9 digits: not Unix time
+        [9_999_999_999],  # 2286
+    ],
+)
+def test_columns_that_are_not_unix_time(values: list[Cell]) -> None:
+    assert utc(values=values).unix_time is False
+
+
+def test_excel_serials_and_yyyymmdd_still_work_beside_unix_time() -> None:
+    converter = utc("Europe/Berlin", [45356.5, 45356])
+    assert converter.unix_time is False
+    assert converter.to_utc(45356.5) == "2024-03-05T11:00:00.000Z"
+    assert utc().to_utc("20240305") == "2024-03-05T00:00:00.000Z"
+
+
+@pytest.mark.parametrize("cell", [4_133_980_800, "9999999999", 9_999_999_999_999, 4.2e12])
+def test_unix_time_after_2100_is_refused(cell: Cell) -> None:
+    with pytest.raises(ValueProblem, match="Unix time up to 2100"):
+        utc().to_utc(cell)
+
+
+def test_unix_time_ignores_the_zone() -> None:
+    converter = utc("America/New_York", [1709648530])
+    assert converter.to_utc(1709648530, parse_zone("Asia/Tokyo")) == "2024-03-05T14:22:10.000Z"
+    assert converter.to_utc(4_133_980_799) == "2100-12-31T23:59:59.000Z"
+
+
+# -- a zone per row (a time-zone column) -------------------------------------------------------
+
+
+def test_the_row_zone_is_used_for_times_without_an_offset() -> None:
+    converter = utc("Europe/Berlin")
+    tokyo = parse_zone("Asia/Tokyo")
+    assert converter.to_utc("2024-03-05 14:22:10", tokyo) == "2024-03-05T05:22:10.000Z"
+    assert converter.to_utc("2024-03-05 14:22:10", zone=tokyo) == "2024-03-05T05:22:10.000Z"
+    assert converter.to_utc(datetime(2024, 3, 5, 14, 22, 10), tokyo) == "2024-03-05T05:22:10.000Z"
+    assert converter.to_utc(date(2024, 3, 5), tokyo) == "2024-03-04T15:00:00.000Z"
+    # no row zone (an empty zone cell): the column's zone
+    assert converter.to_utc("2024-03-05 14:22:10", None) == "2024-03-05T13:22:10.000Z"
+    assert converter.to_utc("2024-03-05 14:22:10", parse_zone("")) == "2024-03-05T13:22:10.000Z"
+
+
+def test_a_value_with_its_own_offset_keeps_it() -> None:
+    converter = utc("Europe/Berlin")
+    tokyo = parse_zone("Asia/Tokyo")
+    assert converter.to_utc("2024-03-05T14:22:10Z", tokyo) == "2024-03-05T14:22:10.000Z"
+    assert converter.to_utc("2024-03-05 14:22:10 +01:00", tokyo) == "2024-03-05T13:22:10.000Z"
+    aware = datetime(2024, 3, 5, 14, 22, 10, tzinfo=UTC)
+    assert converter.to_utc(aware, tokyo) == "2024-03-05T14:22:10.000Z"
+
+
+def test_a_row_zone_in_a_utc_column() -> None:
+    converter = utc("UTC")
+    assert converter.to_utc("2024-07-05 14:22:10", parse_zone("PDT")) == "2024-07-05T21:22:10.000Z"
+
+
+# -- date and time in two columns --------------------------------------------------------------
+
+
+def paypal(dates: list[Cell], date_cell: Cell, time_cell: Cell, zone: str) -> str:
+    converter = TimeConverter.for_column(dates)
+    return converter.to_utc(converter.combine(date_cell, time_cell), parse_zone(zone))
+
+
+def test_paypal_us_export_month_first() -> None:
+    dates: list[Cell] = ["2/1/2020", "2/13/2020"]  # 2/13 makes the column month/day/year
+    assert paypal(dates, "2/1/2020", "11:05:56", "Europe/Berlin") == "2020-02-01T10:05:56.000Z"
+    assert paypal(dates, "2/13/2020", "11:05:56 PM", "Europe/Berlin") == (
+        "2020-02-13T22:05:56.000Z"
+    )
+
+
+def test_paypal_export_day_first() -> None:
+    dates: list[Cell] = ["2/1/2020", "13/1/2020"]  # 13/1 makes the column day/month/year
+    assert paypal(dates, "2/1/2020", "11:05:56", "Europe/Berlin") == "2020-01-02T10:05:56.000Z"
+
+
+def test_paypal_abbreviations_say_whether_summer_time_applies() -> None:
+    dates: list[Cell] = ["1/15/2020", "7/15/2020"]
+    assert paypal(dates, "1/15/2020", "11:05:56", "PST") == "2020-01-15T19:05:56.000Z"
+    assert paypal(dates, "7/15/2020", "11:05:56", "PDT") == "2020-07-15T18:05:56.000Z"
+    assert paypal(dates, "1/15/2020", "11:05:56", "CET") == "2020-01-15T10:05:56.000Z"
+    assert paypal(dates, "7/15/2020", "11:05:56", "CEST") == "2020-07-15T09:05:56.000Z"
+    assert paypal(dates, "7/15/2020", "11:05:56", "GMT") == "2020-07-15T11:05:56.000Z"
+
+
+def test_paypal_undecided_day_month_order_is_refused() -> None:
+    converter = TimeConverter.for_column(["2/1/2020", "3/4/2020"])
+    assert converter.column_problem is not None
+    with pytest.raises(ValueProblem) as info:
+        converter.combine("2/1/2020", "11:05:56")
+    assert info.value.message.startswith("the date part could be 2 January or 1 February")
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Pacific Time (US & Canada)", "2024-03-05T22:22:10.000Z"),
+        ("Eastern Time (US & Canada)", "2024-03-05T19:22:10.000Z"),
+        ("Central Time (US & Canada)", "2024-03-05T20:22:10.000Z"),
+        ("Arizona", "2024-03-05T21:22:10.000Z"),
+        ("London", "2024-03-05T14:22:10.000Z"),
+    ],
+)
+def test_square_export(zone: str, expected: str) -> None:
+    assert paypal(["2024-03-05"], "2024-03-05", "14:22:10", zone) == expected
+
+
+def test_square_export_in_summer() -> None:
+    summer = paypal(["2024-07-05"], "2024-07-05", "14:22:10", "Pacific Time (US & Canada)")
+    assert summer == "2024-07-05T21:22:10.000Z"
+
+
+@pytest.mark.parametrize(
+    ("date_cell", "time_cell", "expected"),
+    [
+        ("2024-03-05", "14:22:10", "2024-03-05T13:22:10.000Z"),
+        ("2024-03-05", "14:22", "2024-03-05T13:22:00.000Z"),
+        ("2024-03-05", "2:22:10 PM", "2024-03-05T13:22:10.000Z"),
+        ("2024-03-05", "2:22 p.m.", "2024-03-05T13:22:00.000Z"),
+        ("2024-03-05", "12:05 AM", "2024-03-04T23:05:00.000Z"),
+        ("2024-03-05", "14:22:10.123", "2024-03-05T13:22:10.123Z"),
+        ("2024-03-05", "14.22.10", "2024-03-05T13:22:10.000Z"),
+        ("2024-03-05", " 14:22:10 ", "2024-03-05T13:22:10.000Z"),
+        # a zone written with the time wins over the row's and the column's
+        ("2024-03-05", "14:22:10 PST", "2024-03-05T22:22:10.000Z"),
+        ("2024-03-05", "14:22:10+05:30", "2024-03-05T08:52:10.000Z"),
+        ("2024-03-05", "14:22:10Z", "2024-03-05T14:22:10.000Z"),
+        ("2024-03-05", "2:22:10 PM America/New_York", "2024-03-05T19:22:10.000Z"),
+        # typed cells (openpyxl, calamine)
+        (date(2024, 3, 5), time(14, 22, 10), "2024-03-05T13:22:10.000Z"),
+        (datetime(2024, 3, 5), time(14, 22, 10), "2024-03-05T13:22:10.000Z"),
+        (datetime(2024, 3, 5), timedelta(hours=14, minutes=22, seconds=10),
+         "2024-03-05T13:22:10.000Z"),
+        (date(2024, 3, 5), datetime(1899, 12, 30, 14, 22, 10), "2024-03-05T13:22:10.000Z"),
+        (date(2024, 3, 5), 0.5, "2024-03-05T11:00:00.000Z"),
+        (datetime(2024, 3, 5, 14, 22, 10), "14:22:10", "2024-03-05T13:22:10.000Z"),
+        (date(2024, 3, 5), time(14, 22, 10, tzinfo=UTC), "2024-03-05T14:22:10.000Z"),
+        (datetime(2024, 3, 5, tzinfo=ZoneInfo("America/New_York")), "14:22:10",
+         "2024-03-05T19:22:10.000Z"),
+        ("5 March 2024", "14:22:10", "2024-03-05T13:22:10.000Z"),
+        ("2024-03-05T00:00:00Z", "14:22:10", "2024-03-05T14:22:10.000Z"),
+        # an empty time: the date's own time, as a date-only value is read
+        ("2024-03-05", None, "2024-03-04T23:00:00.000Z"),
+        ("2024-03-05", "  ", "2024-03-04T23:00:00.000Z"),
+        (datetime(2024, 3, 5, 14, 22, 10), None, "2024-03-05T13:22:10.000Z"),
+    ],
+)  # fmt: skip
+def test_combine(date_cell: Cell, time_cell: Cell, expected: str) -> None:
+    converter = utc("Europe/Berlin", [date_cell])
+    assert converter.to_utc(converter.combine(date_cell, time_cell)) == expected
+
+
+def test_combine_excel_serial_dates() -> None:
+    converter = utc("Europe/Berlin", [45356, 45357])
+    assert converter.to_utc(converter.combine(45356, "14:22:10")) == "2024-03-05T13:22:10.000Z"
+
+
+@pytest.mark.parametrize(
+    ("date_cell", "time_cell", "message"),
+    [
+        ("2/30/2020", "11:00", "the date part is not a valid date (day is out of range"),
+        ("soon", "11:00", "the date part is not a date/time (expected e.g."),
+        (time(11, 0), "11:00", "the date part is a time of day, not a date/time"),
+        (None, "11:00", "has no date (the date part is empty)"),
+        ("", "11:00", "has no date (the date part is empty)"),
+        ("2024-03-05", "25:00", "the time part is not a valid time of day"),
+        ("2024-03-05", "14:61", "the time part is not a valid time of day"),
+        ("2024-03-05", "soon", "the time part is not a time of day (expected e.g. 14:30"),
+        ("2024-03-05", "2024-03-05", "the time part is not a time of day"),
+        ("2024-03-05", "13:00 AM", "the time part has an hour above 12 together with AM"),
+        ("2024-03-05", "14:22 Mars", "the time part ends in 'Mars', which is not a time zone"),
+        ("2024-03-05", "14:22 IST", "the time part ends in 'IST', which is not a time zone"),
+        ("2024-03-05", timedelta(days=2), "the time part is a duration of a day or more"),
+        ("2024-03-05", 1.5, "the time part is not a time of day"),
+        ("2024-03-05", True, "the time part is not a time of day"),
+        ("2024-03-05", date(2024, 3, 5), "the time part is not a time of day"),
+        (datetime(2024, 3, 5, 9, 0), "14:22", "has a time of day in the date part too"),
+        ("2024-03-05 09:00", "14:22", "has a time of day in the date part too"),
+    ],
+)
+def test_combine_refusals_name_the_part(date_cell: Cell, time_cell: Cell, message: str) -> None:
+    converter = utc(values=["2/13/2020"])
+    with pytest.raises(ValueProblem) as info:
+        converter.combine(date_cell, time_cell)
+    assert info.value.message.startswith(message)
+
+
+# -- the zone of times that carry none ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "name", "expected"),
+    [
+        ("PST", "PST (UTC-08:00)", "2024-07-05T22:22:10.000Z"),
+        ("+05:30", "UTC+05:30", "2024-07-05T08:52:10.000Z"),
+        ("UTC+2", "UTC+02:00", "2024-07-05T12:22:10.000Z"),
+        ("Pacific Time (US & Canada)", "America/Los_Angeles", "2024-07-05T21:22:10.000Z"),
+        ("europe/berlin", "Europe/Berlin", "2024-07-05T12:22:10.000Z"),
+        # exact IANA names keep their meaning: CET is a zone with summer time
+        ("CET", "CET", "2024-07-05T12:22:10.000Z"),
+        ("UTC", "UTC", "2024-07-05T14:22:10.000Z"),
+    ],
+)
+def test_the_column_zone_may_be_any_zone_name(zone: str, name: str, expected: str) -> None:
+    converter = utc(zone)
+    assert converter.zone_name == name
+    assert converter.to_utc("2024-07-05 14:22:10") == expected
+
+
+def test_the_computers_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    converter = utc(local_zone_name())
+    assert converter.zone_name == "Asia/Tokyo"
+    assert converter.zone == ZoneInfo("Asia/Tokyo")
+    assert converter.to_utc("2024-03-05 14:22:10") == "2024-03-05T05:22:10.000Z"
+    assert utc().zone is UTC
+
+
+@pytest.mark.parametrize(
+    ("header", "zone", "expected"),
+    [
+        ("Created (UTC)", "UTC", "2024-03-05T14:22:10.000Z"),  # Stripe
+        ("Date (GMT)", "UTC", "2024-03-05T14:22:10.000Z"),
+        ("Order Date (PST)", "PST", "2024-03-05T22:22:10.000Z"),
+        ("Time (UTC+2)", "UTC+02:00", "2024-03-05T12:22:10.000Z"),
+    ],
+)
+def test_a_zone_named_by_the_header(
+    monkeypatch: pytest.MonkeyPatch, header: str, zone: str, expected: str
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the header wins over the computer's zone
+    found = zone_from_header(header) or local_zone_name()
+    assert found == zone
+    assert utc(found).to_utc("2024-03-05 14:22:10") == expected
+
+
+@pytest.mark.parametrize(
+    ("parameter", "expected"),
+    [
+        ("Parameters:TimeZone=America/New_York", "2024-03-05T19:22:10.000Z"),
+        ("Parameters:TimeZone=-0500", "2024-03-05T19:22:10.000Z"),
+        ("Parameters:TimeZone=+05:30", "2024-03-05T08:52:10.000Z"),
+    ],
+)
+def test_google_ads_template_zone(parameter: str, expected: str) -> None:
+    zone = zone_from_preamble([[parameter]])
+    assert zone is not None
+    assert utc(zone).to_utc("2024-03-05 14:22:10") == expected

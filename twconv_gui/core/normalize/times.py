@@ -5,22 +5,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from twconv_gui.core.errors import MappingError
 from twconv_gui.core.normalize.problems import ValueProblem
+from twconv_gui.core.normalize.zones import local_zone_name, parse_zone, zone_label
 from twconv_gui.core.reading.table import Cell
 
-__all__ = ["TimeConverter"]
+__all__ = ["TimeConverter", "local_zone_name"]
 
 _ZERO = timedelta(0)
+_DAY = timedelta(days=1)
+_MIDNIGHT = time()
 _EPOCH = datetime(1970, 1, 1)
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # 1900 date system, Lotus' phantom 1900-02-29 included
 _SERIAL_MIN = (datetime(1954, 1, 1) - _EXCEL_EPOCH).days
 _SERIAL_MAX = (datetime(2101, 1, 1) - _EXCEL_EPOCH).days  # exclusive: up to 2100-12-31
+# Unix time: 10-digit seconds or 13-digit milliseconds, up to 2100-12-31 (2001-09-09 onwards).
+_UNIX_S = (1_000_000_000, int((datetime(2101, 1, 1) - _EPOCH).total_seconds()))
+_UNIX_MS = (_UNIX_S[0] * 1000, _UNIX_S[1] * 1000)
 _X_TIME = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
 _UTC_NAMES = frozenset({"UTC", "Z", "GMT", "ETC/UTC", "ETC/GMT", "UCT", "ZULU"})
+_NOT_A_CLOCK = "is not a time of day (expected e.g. 14:30, 14:30:05 or 2:30 PM)"
+# A time of day alone (a "Time" column beside a "Date" one), with an optional zone after it.
+_CLOCK = re.compile(
+    r"\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<F>\d+))?)?"
+    r"(?:\s*(?P<AP>[ap])\.?\s?m\.?)?(?:\s+|(?=[+\-Zz])|\Z)(?P<zone>.*?)\s*",
+    re.I,
+)
 _NOT_A_NUMBER = "is a number, not a date/time (numbers are read as Excel dates"
 _NOT_A_TIME = (
     "is not a date/time (expected e.g. 2024-03-15 14:30, 2024-03-15T14:30:00Z, "
@@ -198,6 +212,80 @@ class _TimeFormat:
         return _at(_year(m["y"]), int(m["mo"]), int(m["d"]), m)
 
 
+def _column_zone(name: str) -> tzinfo | None:
+    """The zone a mapping names for a column; None for UTC (nothing to convert)."""
+    text = name.strip()
+    if text.upper() in _UTC_NAMES:
+        return None
+    try:  # exact IANA names first: they keep their meaning (CET is a zone with summer time)
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    tz = parse_zone(text)
+    if tz is None:
+        raise MappingError(
+            f"'{name}' is not a time zone: use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC, or an offset such as +05:30"
+        )
+    return None if tz is UTC else tz
+
+
+def _is_unix(value: float) -> bool:
+    """Whether a number is Unix time: 10-digit seconds or 13-digit milliseconds up to 2100."""
+    return _UNIX_S[0] <= value < _UNIX_S[1] or _UNIX_MS[0] <= value < _UNIX_MS[1]
+
+
+def _time_of_day(cell: Cell) -> tuple[time | None, tzinfo | None]:
+    """The time of day of a time column's cell and the zone written with it, if any.
+
+    An empty cell gives (None, None). ValueProblem messages name the time part.
+    """
+    if cell is None:
+        return None, None
+    if type(cell) is str:
+        return _clock_text(cell)
+    if isinstance(cell, datetime):  # a time-only Excel cell read as 1899-12-30 hh:mm
+        return cell.time(), cell.tzinfo
+    if isinstance(cell, time):
+        return cell.replace(tzinfo=None), cell.tzinfo
+    if isinstance(cell, timedelta):
+        if _ZERO <= cell < _DAY:
+            return (datetime.min + cell).time(), None
+        raise ValueProblem("the time part is a duration of a day or more, not a time of day")
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and 0 <= cell < 1:
+        ms = min(round(cell * 86_400_000), 86_399_999)  # an Excel day fraction: 0.5 is noon
+        return (datetime.min + timedelta(milliseconds=ms)).time(), None
+    raise ValueProblem(f"the time part {_NOT_A_CLOCK}")
+
+
+@lru_cache(maxsize=65_536)  # a time column repeats its values: 86,400 seconds a day at most
+def _clock_text(text: str) -> tuple[time | None, tzinfo | None]:
+    """_time_of_day for text: "11:05:56", "11:05:56 AM", "14:22", "14:22:10 PDT"..."""
+    m = _CLOCK.fullmatch(text)
+    if m is None:
+        if not text.strip():
+            return None, None
+        raise ValueProblem(f"the time part {_NOT_A_CLOCK}")
+    tz = None
+    if m["zone"] and (tz := parse_zone(m["zone"])) is None:
+        raise ValueProblem(
+            f"the time part ends in '{m['zone']}', which is not a time zone "
+            "(expected e.g. UTC, +01:00, PST or Europe/Berlin)"
+        )
+    hour, ap = int(m["H"]), m["AP"]
+    if ap is not None and hour <= 12:
+        hour = hour % 12 + (12 if ap in "pP" else 0)
+    elif ap is not None and ap in "aA":
+        raise ValueProblem("the time part has an hour above 12 together with AM")
+    us = int(m["F"][:6].ljust(6, "0")) if m["F"] else 0
+    try:
+        return time(hour, int(m["M"]), int(m["S"] or 0), us), tz
+    except ValueError:
+        raise ValueProblem(
+            "the time part is not a valid time of day (hour, minute or second too big)"
+        ) from None
+
+
 class TimeConverter:
     """Converts one column's cells to UTC times, with the column's formats decided once.
 
@@ -208,10 +296,18 @@ class TimeConverter:
     (02:30 on 2024-03-10 in New York is 02:30 EST = 07:30Z, shown locally as 03:30 EDT).
     Output is truncated (not rounded) to milliseconds.
 
+    A value's own offset ("Z", "+02:00", an aware datetime, Unix time) always wins; otherwise
+    the zone given with the value (to_utc's zone, e.g. from a time-zone column) is used, and
+    without one the column's zone. A date and a time in two columns are put together with
+    combine(), read with the date column's day/month order, then passed to to_utc.
+
     Attributes:
         column_problem: why some of the column's values cannot be read (day/month order
             undecided or mixed), to show once for the column; None when there is none.
         day_first: True for D/M/Y, False for M/D/Y, None when the column does not tell.
+        unix_time: every value of the column is Unix time (10-digit seconds or 13-digit
+            milliseconds, up to 2100), which is UTC whatever the zone: say so rather than
+            naming a zone.
     """
 
     def __init__(self, tz: tzinfo | None, fmt: _TimeFormat | None = None) -> None:
@@ -219,6 +315,8 @@ class TimeConverter:
         self._tz = tz
         self._format = fmt
         self.day_first: bool | None = None
+        self.unix_time = False
+        self._dates: dict[str, tuple[datetime, timedelta | None]] = {}  # combine()'s cache
         self._serials = False  # plain numbers in the Excel serial range are dates
         self._prefer_numeric = False  # most values are D/M/Y or M/D/Y: try that first
         self.column_problem: str | None = None
@@ -233,34 +331,34 @@ class TimeConverter:
         unless values tell otherwise), and whether numbers are Excel dates (if all values are).
 
         Args:
-            values: the column's cells (None and blank strings are skipped).
-            timezone: IANA zone of times written without an offset, e.g. "Europe/Berlin".
+            values: the column's cells (None and blank strings are skipped). For a date and
+                a time in two columns, the date column's cells.
+            timezone: zone of times written without an offset: an IANA name such as
+                "Europe/Berlin" (exactly as written, e.g. "CET" is IANA's Central European
+                zone with summer time), else anything zones.parse_zone reads ("+05:30",
+                "PST", "Pacific Time (US & Canada)"). The mapping's default is "UTC"; pass
+                local_zone_name() for the computer's zone.
             time_format: a strptime format (e.g. "%d/%m/%Y %H:%M") overriding detection;
                 %z in it means each value carries its own offset.
 
         Raises:
             MappingError: the time zone is unknown or the time format is unusable.
         """
-        tz: tzinfo | None = None
-        if timezone.strip().upper() not in _UTC_NAMES:
-            try:
-                tz = ZoneInfo(timezone.strip())
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                raise MappingError(
-                    f"'{timezone}' is not a time zone: use an IANA name such as Europe/Berlin, "
-                    "America/New_York or UTC"
-                ) from None
+        tz = _column_zone(timezone)
         if time_format:
             try:
                 return cls(tz, _TimeFormat(time_format))
             except ValueError as exc:
                 raise MappingError(str(exc)) from None
         first_big = second_big = undotted = False
-        numeric = texts = 0
-        numbers_only, sep = True, "/"
+        numeric = texts = filled = 0
+        numbers_only, unix, sep = True, True, "/"
         for v in values:
             if isinstance(v, str):
                 texts += 1
+                if unix and (t := v.strip()):
+                    filled += 1
+                    unix = t.isdigit() and len(t) in (10, 13) and _is_unix(int(t))
                 if (m := _DM_PREFIX.match(v)) is not None:
                     numeric += 1
                     numbers_only = False
@@ -272,9 +370,13 @@ class TimeConverter:
                 elif numbers_only and _DECIMAL.match(v) is None and v.strip():
                     numbers_only = False
             elif v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
-                numbers_only = False
+                numbers_only = unix = False
+            elif v is not None:
+                filled += 1
+                unix = unix and _is_unix(v)
         conv = cls(tz)
         conv._serials, conv._prefer_numeric = numbers_only, numeric * 2 > texts
+        conv.unix_time = unix and filled > 0
         dmy, mdy = f"%d{sep}%m{sep}%Y", f"%m{sep}%d{sep}%Y"
         if first_big and second_big:
             conv.column_problem = (
@@ -295,12 +397,24 @@ class TimeConverter:
             )
         return conv
 
-    def to_utc(self, value: Cell) -> str:
+    @property
+    def zone(self) -> tzinfo:
+        """The column's zone, used for values without an offset when to_utc gets no zone."""
+        return self._tz if self._tz is not None else UTC
+
+    @property
+    def zone_name(self) -> str:
+        """The column's zone as a message names it: "Europe/Berlin", "UTC", "UTC+05:30"."""
+        return zone_label(self._tz)
+
+    def to_utc(self, value: Cell, zone: tzinfo | None = None) -> str:
         """The value as a UTC time with milliseconds, e.g. "2022-02-18T01:14:00.603Z".
 
         Args:
-            value: a non-empty cell: datetime (naive: in the column's zone), date (midnight),
-                Excel serial or Unix epoch number, or text (ISO 8601, RFC 2822, D/M/Y...).
+            value: a non-empty cell: datetime (naive: in the zone), date (midnight), Excel
+                serial or Unix epoch number, or text (ISO 8601, RFC 2822, D/M/Y...).
+            zone: the zone of this value when it carries no offset of its own (e.g. the
+                row's time-zone cell, read by zones.parse_zone); None: the column's zone.
 
         Raises:
             ValueProblem: the value is no date/time, or its day/month order is undecided.
@@ -314,8 +428,10 @@ class TimeConverter:
             dt, offset = self._from_number(value)
         else:
             dt, offset = self._other_cell(value)
-        if offset is None and self._tz is not None:
-            offset = self._tz.utcoffset(dt)
+        if offset is None:
+            tz = self._tz if zone is None else zone
+            if tz is not None:
+                offset = tz.utcoffset(dt)
         if offset:
             try:
                 dt -= offset
@@ -323,6 +439,61 @@ class TimeConverter:
                 raise ValueProblem("is outside the years 1 to 9999") from None
         ms = dt.microsecond // 1000  # %-formatting measured faster than isoformat or f-strings
         return _X_TIME % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, ms)
+
+    def combine(self, date_cell: Cell, time_cell: Cell) -> datetime:
+        """One date/time from a date column's cell and a time-of-day column's cell.
+
+        Use a converter made by for_column over the date column's values: the date is read
+        with that column's day/month order (2/1/2020 is 1 February in a column that also has
+        2/13/2020). Then convert with the row's zone, if any:
+        ``conv.to_utc(conv.combine(date_cell, time_cell), zone)``.
+
+        Args:
+            date_cell: a date: date or datetime (a time of day in it must be midnight or the
+                same as the time cell's), text in any notation to_utc reads, or an Excel
+                serial in a column of numbers.
+            time_cell: a time of day: time, datetime (its time part), timedelta under a day,
+                an Excel day fraction (0.5 is noon), or text ("11:05:56", "11:05:56 AM",
+                "14:22", "14:22:10 PDT", "14:22+01:00"). Empty: the date's own time.
+
+        Returns:
+            A naive datetime (to_utc reads it in the zone), or an aware one when either part
+            carries its own offset or zone.
+
+        Raises:
+            ValueProblem: the date part or the time part is wrong; the message says which.
+        """
+        if type(date_cell) is str:
+            found = self._dates.get(date_cell)
+            if found is None:
+                found = self._date_part(date_cell)
+                if len(self._dates) < 10_000:  # a column repeats its dates: 366 a year
+                    self._dates[date_cell] = found
+            day, offset = found
+        else:
+            day, offset = self._date_part(date_cell)
+        clock, tz = _time_of_day(time_cell)
+        if clock is None:
+            clock = day.time()
+        elif day.time() not in (_MIDNIGHT, clock):
+            raise ValueProblem(
+                "has a time of day in the date part too, and it differs from the time part: "
+                "map only one of them, or remove the times from the date column"
+            )
+        if tz is None and offset is not None:
+            tz = day.tzinfo if day.tzinfo is not None else timezone(offset)
+        return datetime.combine(day.date(), clock, tz)
+
+    def _date_part(self, cell: Cell) -> tuple[datetime, timedelta | None]:
+        """combine()'s date: the cell read as to_utc would, problems naming the date part."""
+        if cell is None or (type(cell) is str and not cell.strip()):
+            raise ValueProblem("has no date (the date part is empty)")
+        try:
+            if type(cell) is str:
+                return self._parse_text(cell)
+            return self._other_cell(cell)
+        except ValueProblem as problem:
+            raise ValueProblem(f"the date part {problem.message}") from None
 
     def _other_cell(self, value: Cell) -> tuple[datetime, timedelta | None]:
         """Cells of rarer types: datetime/date subclasses, time, timedelta, bool."""
@@ -339,15 +510,15 @@ class TimeConverter:
         """Unix epoch seconds/milliseconds (UTC), or an Excel serial date (local time)."""
         if self._format is not None and float(value).is_integer():
             return self._format.parse(str(int(value)))
-        if 1e9 <= value < 1e10:
+        if _UNIX_S[0] <= value < _UNIX_S[1]:
             return _EPOCH + timedelta(milliseconds=round(value * 1000)), _ZERO
-        if 1e12 <= value < 1e13:
+        if _UNIX_MS[0] <= value < _UNIX_MS[1]:
             return _EPOCH + timedelta(milliseconds=round(value)), _ZERO
         if _SERIAL_MIN <= value < _SERIAL_MAX:
             if self._serials:
                 return _EXCEL_EPOCH + timedelta(milliseconds=round(value * 86_400_000)), None
             raise ValueProblem(f"{_NOT_A_NUMBER} only in a column of nothing but numbers)")
-        raise ValueProblem(f"{_NOT_A_NUMBER} from 1954 to 2100, or Unix time in s or ms)")
+        raise ValueProblem(f"{_NOT_A_NUMBER} from 1954 to 2100, or Unix time up to 2100)")
 
     def _parse_text(self, value: str) -> tuple[datetime, timedelta | None]:
         """Reads a text value: ISO 8601 first (fast), then the other notations."""
