@@ -296,9 +296,10 @@ class MainWindow(QMainWindow):
         self.go_to(MAP)
 
     def _load_failed(self, message: str) -> None:
+        # The Load page shows the message beside its sheet and header-row choosers, with the
+        # file kept open: a dialog on top would only hide the way out.
         self.statusBar().showMessage("The file could not be read", 8000)
         self.load_failed.emit(message)
-        QMessageBox.warning(self, "Cannot read this file", message)
 
     def _show_step(self, step: int) -> None:
         self.pages.setCurrentIndex(step)  # the preview page prepares itself when shown stale

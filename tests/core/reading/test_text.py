@@ -13,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from twconv_gui.core.errors import ReadError
+from twconv_gui.core.reading.cleaning import EMPTY_VALUES
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.reading.text import detect_delimiter
 
@@ -298,7 +299,7 @@ def test_csv_written_by_the_csv_module_reads_back(rows: list[tuple[str, str, str
             writer.writerow(["Email", "Name", "Note"])
             writer.writerows(rows)
         expected = [
-            (number, tuple(cell or None for cell in row))
+            (number, tuple(None if cell in EMPTY_VALUES else cell for cell in row))
             for number, row in enumerate(rows, 2)
             if any(cell and not cell.isspace() for cell in row)
         ]

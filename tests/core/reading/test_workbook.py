@@ -279,3 +279,47 @@ def test_chart_sheet_is_skipped_and_refused(make_chart_first_xlsx: Callable[[str
     assert open_table(path).sheet == "Data"
     with pytest.raises(ReadError, match=r"Sheet “Chart” of chart\.xlsx is a chart"):
         open_table(path, sheet=1)
+
+
+def test_cover_sheet_with_a_note_is_passed_over(make_xlsx: Make) -> None:
+    path = make_xlsx("report.xlsx", {"Summary": [["See next sheet"]], "Orders": ORDERS})
+    table = open_table(path)
+    assert table.sheet == "Orders"
+    assert table.columns == ("Email", "Order date", "Value")
+
+
+def test_cover_sheet_with_a_title_and_header_but_no_data_is_passed_over(make_xlsx: Make) -> None:
+    cover = [["Quarterly report"], ["Email", "Total"]]
+    table = open_table(make_xlsx("report.xlsx", {"Summary": cover, "Orders": ORDERS}))
+    assert table.sheet == "Orders"
+
+
+def test_no_sheet_with_a_table_lists_the_sheets_and_their_sizes(make_xlsx: Make) -> None:
+    path = make_xlsx(
+        "report.xlsx",
+        {"Summary": [["Quarterly report"], ["Email", "Total"]], "Notes": [["See the CRM"]]},
+    )
+    with pytest.raises(ReadError) as caught:
+        open_table(path)
+    message = str(caught.value)
+    assert message.startswith("report.xlsx has no sheet that holds a table")
+    assert "Its sheets: Summary (2 rows × 2 columns), Notes (1 row × 1 column)." in message
+    assert "--sheet NAME" in message
+    assert "Sheet" in message
+
+
+def test_chosen_sheet_without_data_rows_lists_every_sheet(make_xlsx: Make) -> None:
+    path = make_xlsx("two.xlsx", {"Summary": [["Total"]], "Orders": ORDERS, "Empty": []})
+    with pytest.raises(ReadError) as caught:
+        open_table(path, sheet="Summary")
+    message = str(caught.value)
+    assert message.startswith("Sheet “Summary” of two.xlsx has a header row (row 1) but no data")
+    assert "Summary (1 row × 1 column), Orders (3 rows × 3 columns), Empty (empty)" in message
+    assert "--sheet NAME" in message
+
+
+def test_empty_chosen_sheet_lists_every_sheet(make_xlsx: Make) -> None:
+    path = make_xlsx("e.xlsx", {"Data": ORDERS, "Empty": []})
+    with pytest.raises(ReadError) as caught:
+        open_table(path, sheet="Empty")
+    assert "Its sheets: Data (3 rows × 3 columns), Empty (empty)." in str(caught.value)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from twconv_gui.core.errors import Cancelled, TwconvError
 from twconv_gui.core.mapping.profile import MappingProfile
-from twconv_gui.core.normalize import amounts
+from twconv_gui.core.normalize import amounts, zones
 from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.prepare import parallel
 from twconv_gui.core.reading.table import Cell, Table
@@ -62,12 +62,12 @@ def first_look(
     if "conversion_time" in columns:
         time_converter = TimeConverter.for_column(
             columns.pop("conversion_time"),
-            timezone=profile.timezone or _local_zone(),
+            timezone=profile.timezone or zones.local_zone_name(),
             time_format=profile.time_format,
         )
         if profile.timezone is None and "time_zone" not in profile.columns:
             notes.append(
-                f"Times without a zone of their own are read as {_local_zone()} "
+                f"Times without a zone of their own are read as {zones.local_zone_name()} "
                 'time (this computer\'s zone); set "timezone" in the mapping to change it.'
             )
         if time_converter.column_problem:
@@ -79,12 +79,6 @@ def first_look(
         for name, values in columns.items()
     }
     return FirstLook(time_converter, amount_parsers, tuple(notes))
-
-
-def _local_zone() -> str:
-    from twconv_gui.core.normalize import zones  # noqa: PLC0415 - TEMP until zones lands
-
-    return zones.local_zone_name()
 
 
 # The look a helper is taking: (table, profile, its future); at most one.

@@ -81,7 +81,7 @@ class Preparation:
         profile.check_complete(event_id_override=event_id_override)
         self.table = table
         self.profile = profile
-        self.summary = PrepareSummary()
+        self.summary = PrepareSummary(column_notes=list(table.notes))
         self._progress = progress
         self._cancel = cancel
         self._event_id_override = event_id_override
@@ -145,6 +145,7 @@ class Preparation:
             helpers={
                 f: table.column_index(c) for f, c in profile.columns.items() if f in HELPER_FIELDS
             },
+            more_countries=[table.column_index(c) for c in profile.sources("phone_country")[1:]],
             filters=profile.filters,
             filter_index=[table.column_index(f.column) for f in profile.filters],
         )

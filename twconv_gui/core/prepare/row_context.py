@@ -8,14 +8,12 @@ from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
-from twconv_gui.core.normalize import amounts, countries, identifiers
+from twconv_gui.core.normalize import amounts, countries, identifiers, zones
 from twconv_gui.core.normalize.problems import Problem, Severity, ValueProblem
 from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.reading.table import Cell, Row
 
 RowConvert = Callable[[Cell, tuple[Cell, ...]], Any]
-
-_NO_ZONE = object()
 
 
 class RowContext:
@@ -27,6 +25,9 @@ class RowContext:
         value_parser: the parser decided for the value column (refunds are read alike).
         helpers: helper field -> column index (phone_country, time_of_day, time_zone,
             refunded_value).
+        more_countries: further country columns (e.g. Billing Country after Shipping
+            Country): a national number is read in the first of the row's countries where it
+            is a valid number.
     """
 
     def __init__(
@@ -35,13 +36,16 @@ class RowContext:
         time_converter: TimeConverter | None,
         value_parser: amounts.AmountParser | None,
         helpers: Mapping[str, int],
+        more_countries: Sequence[int] = (),
     ) -> None:
         self.phone_hasher = phone_hasher
         self.time_converter = time_converter
         self.value_parser = value_parser or amounts.AmountParser.for_column([])
         self.helpers = dict(helpers)
+        self.countries = (
+            (helpers["phone_country"], *more_countries) if "phone_country" in helpers else ()
+        )
         self._regions: dict[Cell, str | None] = {}
-        self._zones: dict[Cell, Any] = {}
 
     def converter_for(self, name: str, plain: Callable[[Cell], Any]) -> RowConvert | None:
         """The converter of a field that needs other cells of its row, or None (use `plain`)."""
@@ -65,27 +69,30 @@ class RowContext:
             return region
 
     def _phone(self, cell: Cell, cells: tuple[Cell, ...]) -> str:
-        region = self._region(cells[self.helpers["phone_country"]])
-        return self.phone_hasher.hash(cell, region=region)
+        regions = [self._region(cells[position]) for position in self.countries]
+        tried = [r for r in dict.fromkeys(regions) if r is not None]
+        if len(tried) <= 1:
+            return self.phone_hasher.hash(cell, region=tried[0] if tried else None)
+        first_problem = None
+        for region in tried:
+            try:
+                return self.phone_hasher.hash(cell, region=region)
+            except ValueProblem as exc:
+                first_problem = first_problem or exc
+        assert first_problem is not None
+        raise first_problem
 
     # -- times -----------------------------------------------------------------------------
 
     def _zone(self, cell: Cell) -> tzinfo | None:
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             return None
-        found = self._zones.get(cell, _NO_ZONE) if isinstance(cell, str) else _NO_ZONE
-        if found is _NO_ZONE:
-            from twconv_gui.core.normalize import zones  # noqa: PLC0415 - TEMP until zones lands
-
-            found = zones.parse_zone(cell)
-            if found is None:
-                raise ValueProblem(
-                    "cannot be placed in time: the row's time zone is not one we know; write "
-                    "an IANA name (Europe/Berlin), an offset (+01:00) or UTC"
-                )
-            if isinstance(cell, str) and len(self._zones) < 10_000:
-                self._zones[cell] = found
-        zone: tzinfo = found
+        zone = zones.parse_zone(cell)  # cached by text
+        if zone is None:
+            raise ValueProblem(
+                "cannot be placed in time: the row's time zone is not one we know; write "
+                "an IANA name (Europe/Berlin), an offset (+01:00) or UTC"
+            )
         return zone
 
     def _time(self, cell: Cell, cells: tuple[Cell, ...]) -> str:

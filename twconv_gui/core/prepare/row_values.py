@@ -175,6 +175,7 @@ class RowReader:
         helpers: helper field (phone_country, time_of_day, time_zone, refunded_value) ->
             column index; see fields.HELPER_FIELDS.
         filters: the mapping's row filters, with `filter_index` their columns' indexes.
+        more_countries: indexes of further phone_country columns (see RowContext).
     """
 
     def __init__(
@@ -189,6 +190,7 @@ class RowReader:
         infer_currency: bool,
         fallbacks: Mapping[str, Sequence[tuple[int, str]]] | None = None,
         helpers: Mapping[str, int] | None = None,
+        more_countries: Sequence[int] = (),
         filters: Sequence[RowFilter] = (),
         filter_index: Sequence[int] = (),
     ) -> None:
@@ -209,7 +211,7 @@ class RowReader:
         self.constants = self._normalize_constants(constants, phone_hasher)
         self.value_index = index.get("value")
         self.row_context = RowContext(
-            phone_hasher, time_converter, amount_parsers.get("value"), self.helpers
+            phone_hasher, time_converter, amount_parsers.get("value"), self.helpers, more_countries
         )
 
     @staticmethod
@@ -286,7 +288,7 @@ class RowReader:
             for item, (row, cells) in zip(values, chunk, strict=True):
                 cell = cells[position]
                 used = column
-                if _blank(cell):
+                if cell is None or (type(cell) is str and (not cell or cell.isspace())):
                     if not fallbacks:
                         continue
                     for other, other_column in fallbacks:

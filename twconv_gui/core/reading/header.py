@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from statistics import median
 
 from twconv_gui.core.errors import ReadError
-from twconv_gui.core.reading.table import Cell
+from twconv_gui.core.reading.table import PREAMBLE_ROWS, Cell
 
 # Rows (non-empty ones) searched for the header row.
 HEADER_SCAN_ROWS = 50
@@ -124,6 +124,15 @@ def find_header_index(sample: Sequence[SampleRow]) -> int:
         if _is_header_candidate(cells, sample[index + 1 :]):
             return index
     return 0
+
+
+def preamble_of(sample: Sequence[SampleRow], header_row: int) -> tuple[tuple[Cell, ...], ...]:
+    """The rows above the header as read, row 1 first (empty rows as ()), at most PREAMBLE_ROWS."""
+    last = min(header_row - 1, PREAMBLE_ROWS)
+    if last < 1:
+        return ()
+    by_number = {number: cells for number, cells in sample if number <= last}
+    return tuple(tuple(by_number.get(number, ())) for number in range(1, last + 1))
 
 
 def unique_names(names: Sequence[str], first_column: int = 0) -> tuple[str, ...]:

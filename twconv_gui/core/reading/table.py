@@ -21,6 +21,9 @@ ColumnsFactory = Callable[[Sequence[int], int], Iterator[list[list["Cell"]]]]
 # exactly len(Table.columns) entries (short rows are padded with None).
 Row = tuple[int, tuple[Cell, ...]]
 
+# Rows above the header row kept in Table.preamble.
+PREAMBLE_ROWS = 20
+
 
 @dataclass(frozen=True)
 class Table:
@@ -43,6 +46,11 @@ class Table:
         encoding: the detected text encoding (text files only).
         delimiter: the detected delimiter (text files only).
         estimated_rows: a rough count of data rows for progress display, or None.
+        notes: file-level remarks a user should see once, beside the file name (say, control
+            characters dropped from a column); empty when there is nothing to say.
+        preamble: the rows above the header row as read (preamble[0] is row 1), at most
+            PREAMBLE_ROWS of them; empty rows are empty tuples. Holds what exports put above
+            the table, such as "Parameters:TimeZone=America/New_York".
     """
 
     path: Path
@@ -58,6 +66,8 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     estimated_rows: int | None = None
+    notes: tuple[str, ...] = ()
+    preamble: tuple[tuple[Cell, ...], ...] = ()
 
     def rows(self) -> Iterator[Row]:
         """Data rows below the header in file order; fully empty rows are skipped."""

@@ -7,12 +7,29 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from twconv_gui.core.errors import ReadError
-from twconv_gui.core.reading.header import SampleRow, detect_header, sample_size
+from twconv_gui.core.reading.cleaning import (
+    EMPTY_VALUES,
+    binary_kind,
+    control_note,
+    control_pattern,
+    count_control_cells,
+    has_control_chars,
+    looks_binary,
+)
+from twconv_gui.core.reading.header import (
+    HeaderLayout,
+    SampleRow,
+    detect_header,
+    preamble_of,
+    sample_size,
+)
 from twconv_gui.core.reading.table import Cell, Row, Table
 
 HEAD_BYTES = 256 * 1024
@@ -20,13 +37,12 @@ PROBE_BYTES = 64 * 1024
 PROBE_COUNT = 4
 DETECT_CHARS = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
-# Share of control characters above which a "text" file is taken for binary data.
-MAX_CONTROL_SHARE = 0.05
 
 _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _WORKBOOK_MAGICS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_WORKBOOK_PARTS = (b"xl/", b"[Content_Types].xml", b"mimetypeapplication/vnd.oasis")
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 _SAVE_AS_UTF8 = (
     "Open it in Excel or a text editor, save it as \u201cCSV UTF-8\u201d, and try again."
@@ -34,16 +50,33 @@ _SAVE_AS_UTF8 = (
 
 
 def _not_text(name: str, head: bytes) -> ReadError:
+    if head.startswith(_ZIP_MAGICS) and not any(part in head for part in _WORKBOOK_PARTS):
+        return ReadError(
+            f"{name} does not look like a text table: it is a zip archive. Unpack it and pick "
+            "the CSV or Excel file inside, or export the data again as CSV."
+        )
     if head.startswith(_WORKBOOK_MAGICS):
         return ReadError(
             f"{name} does not look like a text table: it is really a workbook (Excel or "
             "OpenDocument) with a text file name. Rename it to .xlsx (or .xls / .ods) "
             "and open it again."
         )
+    what = binary_kind(head)
+    if what:
+        return ReadError(
+            f"{name} does not look like a text table: it is {what}. Check that you picked the "
+            "right file, or export the data again as CSV."
+        )
     return ReadError(
         f"{name} does not look like a text table (it contains binary data). Check that you "
         "picked the right file, or export the data again as CSV."
     )
+
+
+def _refuse_known_binaries(name: str, head: bytes) -> None:
+    """ReadError for workbooks, archives, documents and images with a text file name."""
+    if head.startswith(_WORKBOOK_MAGICS + _ZIP_MAGICS) or binary_kind(head):
+        raise _not_text(name, head)
 
 
 def _decodes(data: bytes, encoding: str, *, at_start: bool, at_end: bool) -> bool:
@@ -100,8 +133,7 @@ def detect_encoding(path: Path, head: bytes, size: int) -> str:
     utf16 = _utf16_without_bom(head)
     if utf16:
         return utf16
-    if b"\x00" in head:
-        raise _not_text(path.name, head)
+    _refuse_known_binaries(path.name, head)
     whole = size <= len(head)
     probes = _probes(path, size)
     if _decodes(head, "utf-8", at_start=True, at_end=whole):
@@ -117,25 +149,19 @@ def detect_encoding(path: Path, head: bytes, size: int) -> str:
     return "latin-1"
 
 
-def _mostly_control(text: str) -> bool:
-    """True when control characters (or undecodable bytes) make up a telling share of text."""
-    count = len(_CONTROL.findall(text))
-    return count > 2 and count > len(text) * MAX_CONTROL_SHARE
-
-
 def looks_like_text(head: bytes) -> bool:
     """True when the bytes read like a text file (used to spot CSV saved as .xls)."""
     if not head or head.startswith(_WORKBOOK_MAGICS):
         return False
     if head.startswith((_UTF8_BOM, *_UTF16_BOMS)) or _utf16_without_bom(head):
         return True
-    if b"\x00" in head:
+    if head.startswith(_ZIP_MAGICS) or binary_kind(head):
         return False
     if _decodes(head, "utf-8", at_start=True, at_end=False):
         text = head.decode("utf-8", errors="replace")
     else:
         text = head.decode("cp1252", errors="replace")
-    return not _mostly_control(text)
+    return not looks_binary(text)
 
 
 def _records(text: str, delimiter: str, truncated: bool) -> list[list[str]]:
@@ -175,6 +201,13 @@ def _open(path: Path, encoding: str) -> io.TextIOWrapper:
     return path.open(encoding=encoding, errors="strict", newline="")
 
 
+def _lines(handle: io.TextIOWrapper, pattern: re.Pattern[str] | None) -> Iterable[str]:
+    """The file's lines for csv.reader, with control characters dropped when it has some."""
+    if pattern is None:
+        return handle
+    return map(partial(pattern.sub, ""), handle)
+
+
 def _row_cells(record: list[str]) -> list[Cell] | None:
     """The record's cells ('' → None), or None when every cell is blank."""
     for value in record:
@@ -201,7 +234,7 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
     if encoding.startswith("utf-16") and len(head) % 2:
         head = head[:-1]
     text = head.decode(encoding, errors="replace")
-    if _mostly_control(text):
+    if looks_binary(text):
         raise _not_text(name, head)
     if truncated:
         cut = text.rfind("\n")
@@ -214,6 +247,8 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
     else:
         prefer_tab = path.suffix.lower() in {".tsv", ".tab"} or encoding == "utf-16"
         delimiter = detect_delimiter(text, truncated=truncated, prefer_tab=prefer_tab)
+    # Found in one quick pass; the rare file that has some is cleaned line by line.
+    controls = control_pattern(delimiter) if has_control_chars(path, encoding, delimiter) else None
 
     limit = sample_size(header_row)
     sample: list[SampleRow] = []
@@ -221,7 +256,7 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
     exhausted = True
     try:
         with _open(path, encoding) as stream:
-            reader = csv.reader(stream, delimiter=delimiter)
+            reader = csv.reader(_lines(stream, controls), delimiter=delimiter)
             for record in islice(reader, skip, None):
                 rows_seen += 1
                 cells = _row_cells(record)
@@ -246,13 +281,20 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
 
     width = layout.width
     first_data = skip + layout.header_row
+    notes: tuple[str, ...] = ()
+    if controls is not None:
+        counts = _control_counts(
+            path, encoding, delimiter, first_data=first_data, layout=layout, controls=controls
+        )
+        notes = (control_note(name, counts),) if counts else ()
 
     def rows() -> Iterator[Row]:
         pad = (None,) * width
         number = layout.header_row
+        empty = EMPTY_VALUES.get  # "" and placeholders such as "N/A" -> None, in C
         try:
             with _open(path, encoding) as handle:
-                reader = csv.reader(handle, delimiter=delimiter)
+                reader = csv.reader(_lines(handle, controls), delimiter=delimiter)
                 for record in islice(reader, first_data, None):
                     number += 1
                     for value in record:
@@ -262,11 +304,12 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
                         continue
                     count = len(record)
                     if count == width:
-                        yield number, tuple([value or None for value in record])
+                        yield number, tuple(map(empty, record, record))
                     elif count < width:
-                        yield number, (*[value or None for value in record], *pad[count:])
+                        yield number, (*map(empty, record, record), *pad[count:])
                     else:
-                        yield number, tuple([value or None for value in record[:width]])
+                        cut = record[:width]
+                        yield number, tuple(map(empty, cut, cut))
         except UnicodeDecodeError as error:
             raise _decode_error(name, encoding, number + 1) from error
         except csv.Error as error:
@@ -277,13 +320,18 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
     def column_chunks(positions: Sequence[int], size: int) -> Iterator[list[list[Cell]]]:
         # The csv records as they come: no row tuples, no blank-row test (blank cells are
         # None either way). On any read problem, rows() finds and reports the exact row.
+        empty = EMPTY_VALUES.get
+        last = max(positions, default=0)
         try:
             with _open(path, encoding) as handle:
-                records = islice(csv.reader(handle, delimiter=delimiter), first_data, None)
+                reader = csv.reader(_lines(handle, controls), delimiter=delimiter)
+                records = islice(reader, first_data, None)
                 while batch := list(islice(records, size)):
-                    yield [
-                        [(r[p] or None) if p < len(r) else None for r in batch] for p in positions
-                    ]
+                    if min(map(len, batch)) > last:  # no short row: all in C
+                        cells = [list(map(itemgetter(p), batch)) for p in positions]
+                    else:
+                        cells = [[r[p] if p < len(r) else None for r in batch] for p in positions]
+                    yield [list(map(empty, column, column)) for column in cells]
         except OSError as error:
             raise _reread_error(name, error) from error
         except (UnicodeDecodeError, csv.Error):
@@ -304,7 +352,32 @@ def read_text_table(path: Path, *, header_row: int | None = None) -> Table:
         encoding=encoding,
         delimiter=delimiter,
         estimated_rows=estimate,
+        notes=notes,
+        preamble=preamble_of(sample, layout.header_row),
     )
+
+
+def _control_counts(
+    path: Path,
+    encoding: str,
+    delimiter: str,
+    *,
+    first_data: int,
+    layout: HeaderLayout,
+    controls: re.Pattern[str],
+) -> dict[str, tuple[int, int]]:
+    """Per column, the data rows whose cell held control characters (a pass of its own).
+
+    Only files found to hold control characters pay for it. Read errors are left for rows()
+    to report with the row they happen in.
+    """
+    try:
+        with _open(path, encoding) as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            numbered = enumerate(islice(reader, first_data, None), layout.header_row + 1)
+            return count_control_cells(numbered, controls, layout.columns)
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return {}
 
 
 def _reread_error(name: str, error: OSError) -> ReadError:

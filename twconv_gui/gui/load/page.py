@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
@@ -21,26 +22,58 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from twconv_gui.core.errors import ReadError
 from twconv_gui.core.mapping.inspection import Inspection, inspect_file
+from twconv_gui.core.reading.opening import list_sheets
 from twconv_gui.gui.load.columns_model import ColumnsModel
 from twconv_gui.gui.load.raw_model import RawTableModel
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.workers import FunctionWorker
 
 
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file that could not be read as asked, with what the page needs to offer a fix.
+
+    Attributes:
+        message: the reader's message (names the file, sheet and what to do).
+        sheets: the workbook's sheet names, for the Sheet chooser (empty for text files or
+            when the file is no workbook at all).
+        sheet: the sheet asked for (None: the reader chose).
+        header_row: the header row asked for (None: detected).
+    """
+
+    message: str
+    sheets: tuple[str, ...]
+    sheet: str | None
+    header_row: int | None
+
+
 def _inspect(
     path: Path, sheet: str | None, header_row: int | None, *, cancel: threading.Event
-) -> Inspection:
-    return inspect_file(path, sheet=sheet, header_row=header_row)
+) -> Inspection | LoadFailure:
+    """Inspect the file; a ReadError comes back as a LoadFailure listing the sheets."""
+    try:
+        return inspect_file(path, sheet=sheet, header_row=header_row)
+    except ReadError as error:
+        try:
+            sheets = tuple(list_sheets(path))
+        except ReadError:
+            sheets = ()
+        return LoadFailure(str(error), sheets, sheet, header_row)
 
 
 class LoadPage(QWidget):
     """Reads a file in the background and shows its sheets, header, columns and first rows.
 
+    A file that cannot be read as asked stays open on the page: its name, the message (in
+    the page, not only in a dialog), and the Sheet and Header row choosers, so picking the
+    sheet that holds the data reads it.
+
     Signals:
         file_loaded(object): the Inspection of the file just read.
         load_failed(str): the message of a file that could not be read (names the file and
-            says what to do).
+            says what to do); the page shows it too.
         open_requested(): the user asked for the open dialog.
     """
 
@@ -54,6 +87,7 @@ class LoadPage(QWidget):
         self._pool = pool or QThreadPool.globalInstance()
         self._worker: FunctionWorker | None = None
         self._path: Path | None = None
+        self._failure: LoadFailure | None = None
 
         self.prompt = QLabel(
             "<h3>Open an export</h3>Excel (.xlsx, .xls, .xlsb), OpenDocument (.ods) or text "
@@ -68,7 +102,8 @@ class LoadPage(QWidget):
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sheet_combo = QComboBox()
         self.sheet_combo.setMinimumContentsLength(24)
-        self.sheet_combo.activated.connect(self._reload)
+        self.sheet_combo.setPlaceholderText("Choose a sheet…")
+        self.sheet_combo.activated.connect(lambda _index: self._reload(force=True))
         self.text_label = QLabel()
         self.header_spin = QSpinBox()
         self.header_spin.setRange(0, 1_000_000)
@@ -84,6 +119,22 @@ class LoadPage(QWidget):
         form.addRow("&Header row:", self.header_spin)
         self._form = form
         self._show_file_rows(False)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("loadError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet(
+            "QLabel#loadError { color: #8a1c1c; background: #fdecea; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.error_label.hide()
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_label.hide()
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # reading a workbook gives no progress to show
@@ -111,6 +162,8 @@ class LoadPage(QWidget):
         layout.addWidget(self.prompt)
         layout.addLayout(top)
         layout.addLayout(busy)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.notes_label)
         layout.addWidget(self.tabs, 1)
 
     @staticmethod
@@ -157,21 +210,38 @@ class LoadPage(QWidget):
     def is_loading(self) -> bool:
         return self._worker is not None
 
-    def _reload(self) -> None:
-        inspection = self.session.inspection
-        if self._path is None or inspection is None:
+    def _reload(self, *, force: bool = False) -> None:
+        if self._path is None:
             return
         header = self.header_spin.value() or None
         sheet = self.sheet_combo.currentText() or None
+        failure = self._failure
+        if failure is not None:
+            # Choosing a sheet reads again even when unchanged (the file may have been fixed);
+            # the header box also reports leaving it unchanged, which must not.
+            if force or (sheet, header) != (failure.sheet, failure.header_row):
+                self.open_file(self._path, sheet, header)
+            return
+        inspection = self.session.inspection
+        if inspection is None:
+            return
         if header == inspection.table.header_row and sheet == inspection.table.sheet:
             return
         self.open_file(self._path, sheet, header)
 
-    def _show(self, worker: FunctionWorker, inspection: Inspection) -> None:
+    def _show(self, worker: FunctionWorker, result: Inspection | LoadFailure) -> None:
         if worker is not self._worker:
             return  # a load the user cancelled or replaced
         self._idle()
+        if isinstance(result, LoadFailure):
+            self._show_failure(result)
+            return
+        inspection = result
+        self._failure = None
+        self.error_label.hide()
         table = inspection.table
+        self.notes_label.setText("\n".join(table.notes))
+        self.notes_label.setVisible(bool(table.notes))
         self.prompt.hide()
         rows = f", about {table.estimated_rows:,} rows" if table.estimated_rows else ""
         self.file_label.setText(f"{table.path.name} — {inspection.kind_label}{rows}")
@@ -196,7 +266,33 @@ class LoadPage(QWidget):
         if worker is not self._worker:
             return
         self._idle()
-        self.load_failed.emit(message)
+        self._show_failure(LoadFailure(message, (), None, None))
+
+    def _show_failure(self, failure: LoadFailure) -> None:
+        """Keep the file on the page with the message and choosers to read it another way."""
+        self._failure = failure
+        path = self._path
+        self.prompt.hide()
+        if path is not None:
+            self.file_label.setText(f"{path.name} — not read")
+            self.file_label.setToolTip(str(path))
+        self.error_label.setText(failure.message)
+        self.error_label.show()
+        self.notes_label.hide()
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(list(failure.sheets))
+        self.sheet_combo.setEnabled(bool(failure.sheets))
+        self.sheet_combo.setCurrentIndex(
+            failure.sheets.index(failure.sheet) if failure.sheet in failure.sheets else -1
+        )
+        self._show_file_rows(path is not None)
+        self._form.setRowVisible(self.sheet_combo, bool(failure.sheets))
+        self.header_spin.setValue(failure.header_row or 0)
+        self.columns_model.set_columns(())
+        self.raw_model.set_rows((), (), ())
+        if self.session.inspection is not None:
+            self.session.set_inspection(None)  # the page no longer shows that file
+        self.load_failed.emit(failure.message)
 
     def _forget(self, worker: FunctionWorker) -> None:
         if self._worker is worker:
