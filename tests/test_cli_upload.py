@@ -59,6 +59,7 @@ def files(tmp_path):
                 },
                 "constants": {"event_id": DEMO.events[0].id},
                 "timezone": "America/New_York",
+                "phone_region": "US",
             }
         )
     )
@@ -222,7 +223,7 @@ def test_no_raw_identifier_or_secret_in_reports_logs_or_journal(
     assert b"555-0001" not in blobs
     [rejected] = [p for p in written if p.name == "rejected-rows.csv"]
     lines = rejected.read_text("utf-8-sig").splitlines()
-    assert lines[1].startswith("9,error,")  # D7 sits on spreadsheet row 9
+    assert lines[1].startswith("9,,error,")  # D7 sits on spreadsheet row 9
     assert "INVALID_PARAMETER" in lines[1]
 
 

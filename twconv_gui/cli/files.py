@@ -86,10 +86,10 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
         out.write("  (no column could be recognised; write the mapping by hand)\n")
     profile = report.profile
     for name, more in profile.fallbacks.items():
-        out.write(f'  {name:<18}   then {", ".join(f"{c!r}" for c in more)} when empty\n')
+        out.write(f"  {name:<18}   then {', '.join(f'{c!r}' for c in more)} when empty\n")
     for row_filter in profile.filters:
         out.write(f"  left out: rows where {row_filter.describe()}\n")
-    for note in (*getattr(table, "notes", ()), *getattr(report, "notes", ())):
+    for note in report.notes:
         out.write(f"\nNote: {note}\n")
     if args.write_mapping:
         out.write(f"\nMapping written to {args.write_mapping}.\n")

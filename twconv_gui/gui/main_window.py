@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.profiles = ProfileStore()
 
         self.load_page = LoadPage(self.session, pool)
-        self.map_page = MapPage(self.session, settings=self.settings)
+        self.map_page = MapPage(self.session, settings=self.settings, pool=pool)
         self.preview_page = PreviewPage(self.session, pool)
         self.upload_page = UploadPage(self.session, pool)
         self.history_page = HistoryPage(pool)

@@ -97,16 +97,19 @@ def test_shopify_orders_export() -> None:
         "price_currency": "Currency",
         "value": "Total",
         "conversion_id": "Name",
-        "description": "Notes",
         "content_id": "Lineitem sku",
         "content_name": "Lineitem name",
         "content_price": "Lineitem price",
         "content_num_items": "Lineitem quantity",
-    }
+        "phone_country": "Billing Country",  # the country of the billing address
+        "refunded_value": "Refunded Amount",
+    }  # never "Notes": free text a customer wrote is not sent
     check_invariants(result, SHOPIFY)
-    assert reason(result, "email") == (
+    assert reason(result, "email").startswith(
         'header "Email" is a usual name for email; values look like email addresses (3 of 3)'
     )
+    assert result.fallbacks["phone"] == ["Shipping Phone"]
+    assert result.export == "Shopify orders export"
     assert 'header "Name"' in reason(result, "conversion_id")
 
 
@@ -173,16 +176,16 @@ def test_woocommerce_orders_export() -> None:
         "user_agent": "Customer User Agent",
         "price_currency": "Order Currency",
         "value": "Order Total",
-        "conversion_id": "Order ID",
-        "description": "Customer Note",
+        "conversion_id": "Order Number",  # what the shop shows; here equal to Order ID
         "content_id": "SKU",
         "content_name": "Item Name",
         "content_price": "Item Cost",
         "content_num_items": "Quantity",
-    }
+        "phone_country": "Billing Country",
+        "refunded_value": "Refunded Total",
+    }  # never "Customer Note"
     check_invariants(result, WOOCOMMERCE)
     assert "IP addresses (2 of 2)" in reason(result, "ip_address")
-    assert "no values in the sample" in reason(result, "description")
 
 
 HUBSPOT = [
@@ -260,6 +263,7 @@ def test_magento_orders_export() -> None:
         "conversion_id": "Increment ID",
         "content_id": "SKU",
         "content_num_items": "Qty Ordered",
+        "refunded_value": "Total Refunded",
     }
 
 
@@ -298,7 +302,9 @@ def test_stripe_payments_export() -> None:
         "value": "Amount",
         "conversion_id": "id",
         "description": "Description",
+        "refunded_value": "Amount Refunded",
     }
+    assert result.timezone == "UTC"  # from the header "Created (UTC)"
     assert "currency codes (2 of 2)" in reason(result, "price_currency")
 
 
@@ -439,6 +445,7 @@ def test_call_centre_export_with_separate_date_and_time() -> None:
         "price_currency": "Currency",
         "value": "Sale Value",
         "conversion_id": "Call ID",
+        "time_of_day": "Call Time",
     }
     assert 'separate column "Call Time"' in reason(result, "conversion_time")
 
@@ -468,8 +475,8 @@ def test_unhelpful_headers_are_mapped_by_their_values() -> None:
         "phone": "Column B",
         "value": "Column D",
     }
-    assert reason(result, "email") == "values look like email addresses (3 of 3)"
-    assert reason(result, "phone") == "values look like phone numbers (4 of 4)"
+    assert reason(result, "email").startswith("values look like email addresses (3 of 3)")
+    assert reason(result, "phone").startswith("values look like phone numbers (4 of 4)")
 
 
 def test_a_column_of_integers_is_not_a_phone_number() -> None:
@@ -508,7 +515,7 @@ def test_sha256_column_without_a_hint_in_its_header_is_taken_for_email() -> None
     result = suggest_mapping(columns, rows)
 
     assert result.columns == {"conversion_time": "Order Date", "email": "customer_key"}
-    assert reason(result, "email") == "values look like SHA-256 hashes (2 of 2)"
+    assert reason(result, "email").startswith("values look like SHA-256 hashes (2 of 2)")
 
 
 def test_a_column_named_email_holding_dates_is_not_the_email() -> None:
@@ -525,7 +532,7 @@ def test_a_column_named_email_holding_dates_is_not_the_email() -> None:
         "email": "Contact",
         "conversion_id": "Order ID",
     }
-    assert reason(result, "email") == "values look like email addresses (3 of 3)"
+    assert reason(result, "email").startswith("values look like email addresses (3 of 3)")
 
 
 def test_plain_email_wins_over_billing_email_whatever_the_column_order() -> None:
@@ -647,6 +654,7 @@ def test_workbook_cells_are_judged_by_their_type() -> None:
         "phone": "Telefon",
         "number_items": "Anzahl",
         "value": "Betrag",
+        "time_of_day": "Uhrzeit",
     }
     assert 'separate column "Uhrzeit"' in reason(result, "conversion_time")
 

@@ -75,7 +75,7 @@ def test_a_helper_takes_the_first_look_and_the_events_are_the_same(tmp_path):
             writer.writerow([when, f"buyer{i}@example.com", f"{i % 500},{i % 100:02d}"])
     found = _look(path)
     assert found["same"]
-    assert "day/month/year or month/day/year" in found["early"]["notes"][0]
+    assert any("day/month/year or month/day/year" in n for n in found["early"]["notes"])
     assert len(found["early"]["events"]) == 31_000
 
 

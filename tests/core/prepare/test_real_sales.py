@@ -34,9 +34,7 @@ def export(tmp_path):
 
 def prepare(path, workers=1, **profile):
     profile.setdefault("constants", {"event_id": "o87ne"})
-    preparation = Preparation(
-        open_table(path), MappingProfile.from_dict(profile), workers=workers
-    )
+    preparation = Preparation(open_table(path), MappingProfile.from_dict(profile), workers=workers)
     return list(preparation), preparation.summary
 
 
@@ -219,7 +217,7 @@ def test_ip_address_with_user_agent_alone_is_sent_and_a_lone_ip_travels_beside_a
             ["3", "2024-03-05 10:00", "", "203.0.113.9", ""],
         ],
     )
-    results, summary = prepare(
+    results, _ = prepare(
         path,
         columns={
             "conversion_id": "Id",
@@ -284,6 +282,29 @@ def test_a_value_without_currency_is_warned_as_dollars_and_sums_are_rounded(expo
     assert not any("US dollars" in p.message for p in results[1].problems)
 
 
+def test_a_file_without_currency_column_gets_one_note_not_a_warning_a_row(export):
+    path = export(
+        ["Order", "Date", "Email", "Total"],
+        [
+            ["A", "2024-03-05 10:00", "a@example.com", "10"],
+            ["B", "2024-03-05 10:00", "b@x.org", "5"],
+        ],
+    )
+    results, summary = prepare(
+        path,
+        columns={
+            "conversion_id": "Order",
+            "conversion_time": "Date",
+            "email": "Email",
+            "value": "Total",
+        },
+        timezone="UTC",
+    )
+    assert all(not r.problems for r in results)
+    [note] = [n for n in summary.column_notes if "US dollars" in n]
+    assert note.startswith('Column "Total" has values but no currency column is mapped')
+
+
 def test_rejected_rows_report_names_each_rows_conversion_id(export, tmp_path):
     path = export(
         ["Order", "Date", "Email"],
@@ -316,9 +337,7 @@ def test_repeated_payment_ids_do_not_advise_grouping(export):
     assert "separate payments must not share an id" in warning.message
 
 
-def test_times_without_a_zone_are_read_in_the_computers_zone_and_it_is_said(
-    export, monkeypatch
-):
+def test_times_without_a_zone_are_read_in_the_computers_zone_and_it_is_said(export, monkeypatch):
     monkeypatch.setenv("TZ", "America/New_York")
     path = export(["Id", "Date", "Email"], [["1", "2024-03-05 10:00", "a@x.org"]])
     results, summary = prepare(
@@ -327,3 +346,54 @@ def test_times_without_a_zone_are_read_in_the_computers_zone_and_it_is_said(
     assert results[0].event["conversion_time"] == "2024-03-05T15:00:00.000Z"
     assert any("America/New_York" in note for note in summary.column_notes)
     assert os.environ["TZ"] == "America/New_York"
+
+
+def test_date_time_and_zone_columns_make_one_utc_time(export):
+    # PayPal's activity download: Date, Time and TimeZone in three columns.
+    path = export(
+        ["Date", "Time", "TimeZone", "Name", "Transaction ID", "From Email Address"],
+        [
+            ["2/1/2020", "11:05:56", "Europe/Berlin", "Ana Lopez", "9AB1", "ana@example.com"],
+            ["2/13/2020", "23:10:00", "PST", "Bo Chen", "9AB2", "bo@example.com"],
+            ["7/13/2020", "08:00:00", "Mars/Olympus", "Cy Dunn", "9AB3", "cy@example.com"],
+        ],
+    )
+    results, summary = prepare(
+        path,
+        columns={
+            "conversion_time": "Date",
+            "time_of_day": "Time",
+            "time_zone": "TimeZone",
+            "conversion_id": "Transaction ID",
+            "email": "From Email Address",
+        },
+    )
+    assert results[0].event["conversion_time"] == "2020-02-01T10:05:56.000Z"
+    assert results[1].event["conversion_time"] == "2020-02-14T07:10:00.000Z"
+    assert results[2].event is None
+    assert "time zone is not one we know" in results[2].problems[0].message
+    # The zone comes from the rows: no note about the computer's zone.
+    assert not any("this computer" in note for note in summary.column_notes)
+
+
+def test_a_national_phone_is_read_in_the_first_of_the_rows_countries_where_it_is_valid(export):
+    # Shopify: the phone from Shipping Phone, the shipping country first, then the billing one.
+    path = export(
+        ["Name", "Created at", "Shipping Phone", "Shipping Country", "Billing Country"],
+        [
+            ["#1", "2024-03-05 10:00 +0000", "07911 123456", "GB", "US"],
+            ["#2", "2024-03-05 10:00 +0000", "07911 123456", "", "GB"],
+            ["#3", "2024-03-05 10:00 +0000", "(415) 555-0132", "GB", "US"],
+        ],
+    )
+    results, _ = prepare(
+        path,
+        columns={
+            "conversion_id": "Name",
+            "conversion_time": "Created at",
+            "phone": "Shipping Phone",
+            "phone_country": ["Shipping Country", "Billing Country"],
+        },
+    )
+    hashes = [r.event["identifiers"][0]["hashed_phone_number"] for r in results]
+    assert hashes == [sha("+447911123456"), sha("+447911123456"), sha("+14155550132")]

@@ -70,7 +70,7 @@ def test_batch_report_lists_every_batch_in_order_with_neutralised_errors(tmp_pat
 
 def test_rejections_give_one_line_per_source_row_in_row_order(tmp_path):
     problems = [
-        Problem(9, "value", "Total", "is not an amount"),
+        Problem(9, "value", "Total", "is not an amount", conversion_id="SO-9"),
         Problem(4, "email", "Email", "was dropped: not an email address", Severity.WARNING),
     ]
     refused = [
@@ -82,6 +82,7 @@ def test_rejections_give_one_line_per_source_row_in_row_order(tmp_path):
     rows = read_csv(csv_path)
     assert rows[0] == [
         "Source row",
+        "Conversion id",
         "Severity",
         "Field",
         "Column",
@@ -89,6 +90,7 @@ def test_rejections_give_one_line_per_source_row_in_row_order(tmp_path):
         "X code",
         "X message",
     ]
+    rows = [[r[0], *r[2:]] for r in rows]  # the conversion id is checked below
     assert [(r[0], r[1], r[5]) for r in rows[1:]] == [
         ("4", "warning", ""),
         ("4", "error", "INVALID_CONVERSION_TIME"),
@@ -102,5 +104,5 @@ def test_rejections_give_one_line_per_source_row_in_row_order(tmp_path):
     assert rows[2][4] == "X refused this conversion (batch 1); see the X code and message"
     assert rows[3][6] == '\'=HYPERLINK("http://evil")'
     sheet = read_xlsx(xlsx_path)
-    assert sheet[5] == [9, "error", "value", "Total", "is not an amount", None, None]
-    assert sheet[4][6].startswith("'=")
+    assert sheet[5] == [9, "SO-9", "error", "value", "Total", "is not an amount", None, None]
+    assert sheet[4][7].startswith("'=")

@@ -63,7 +63,7 @@ EXACT: dict[str, dict[str, float]] = {
         "twclid": 1.0, "click id": 0.9, "x click id": 0.97, "twitter click id": 0.97,
         "tw click id": 0.97, "landing page url": 0.85, "landing page": 0.85,
         "landing url": 0.85, "landing site": 0.85, "page url": 0.7, "url": 0.65,
-        "first page": 0.7, "entry page": 0.75,
+        "first page": 0.7, "entry page": 0.75, "referring site": 0.6, "landing site url": 0.85,
     },
     "email": {
         "email": 1.0, "e-mail": 1.0, "hashed_email": 1.0, "hashed email": 1.0,
@@ -71,6 +71,7 @@ EXACT: dict[str, dict[str, float]] = {
         "sha256 email": 0.97, "mail": 0.9, "customer email": 0.92, "contact email": 0.92,
         "buyer email": 0.92, "client email": 0.92, "user email": 0.9, "purchaser email": 0.92,
         "billing email": 0.85, "shipping email": 0.8,
+        "from email address": 0.92, "payer email": 0.92, "sender email": 0.85,
         # German, French, Spanish, Italian, Dutch, Portuguese
         "E-Mail-Adresse": 1.0, "Mailadresse": 0.95, "Kunden-E-Mail": 0.92,
         "Courriel": 1.0, "Adresse e-mail": 1.0, "Adresse courriel": 1.0,
@@ -128,6 +129,8 @@ EXACT: dict[str, dict[str, float]] = {
         "revenue": 0.92, "amount": 0.92, "sale value": 0.95, "sale amount": 0.95,
         "sales": 0.8, "order amount": 0.95, "transaction amount": 0.9, "price": 0.7,
         "subtotal": 0.6, "order subtotal": 0.6, "deal value": 0.95, "opportunity amount": 0.95,
+        "gross": 0.9, "gross amount": 0.92, "total collected": 0.9, "gross sales": 0.8,
+        "purchase value": 0.95,
         # German, French, Spanish, Italian, Dutch, Portuguese
         "Betrag": 0.92, "Gesamtbetrag": 0.97, "Gesamtsumme": 0.95, "Summe": 0.9,
         "Umsatz": 0.92, "Bestellwert": 0.97, "Rechnungsbetrag": 0.95, "Wert": 0.85,
@@ -145,6 +148,8 @@ EXACT: dict[str, dict[str, float]] = {
         "record id": 0.9, "increment id": 0.95, "purchase id": 0.92, "sale id": 0.92,
         "booking id": 0.9, "booking reference": 0.9, "reservation id": 0.9,
         "invoice number": 0.75, "invoice id": 0.75, "receipt number": 0.7, "call id": 0.7,
+        "charge id": 0.92, "payment id": 0.8,
+        "invoice": 0.7, "receipt id": 0.7, "order name": 0.9,
         "lead id": 0.8,
         # German, French, Spanish, Italian, Dutch, Portuguese
         "Bestellnummer": 0.97, "Bestell-Nr.": 0.97, "Bestell-ID": 0.97,
@@ -155,12 +160,10 @@ EXACT: dict[str, dict[str, float]] = {
         "Número do pedido": 0.97, "ID do pedido": 0.97,
     },
     "description": {
-        "description": 0.9, "notes": 0.8, "note": 0.8, "comment": 0.8, "comments": 0.8,
-        "memo": 0.75, "customer note": 0.7, "deal name": 0.7, "opportunity name": 0.7,
-        "Beschreibung": 0.9, "Notizen": 0.8, "Notiz": 0.8, "Bemerkung": 0.8,
-        "Kommentar": 0.8, "Commentaire": 0.8, "Descripción": 0.9, "Notas": 0.8,
-        "Descrizione": 0.9, "Omschrijving": 0.9, "Opmerkingen": 0.8, "Descrição": 0.9,
-        "Observações": 0.8,
+        # Never free text (notes, comments, messages): see FREE_TEXT below.
+        "description": 0.9, "deal name": 0.7, "opportunity name": 0.7,
+        "Beschreibung": 0.9, "Descripción": 0.9, "Descrizione": 0.9, "Omschrijving": 0.9,
+        "Descrição": 0.9,
     },
     "content_id": {
         "content_id": 1.0, "content id": 1.0, "sku": 0.92, "lineitem sku": 0.95,
@@ -224,7 +227,7 @@ TOKENS: dict[str, tuple[tuple[tuple[str, ...], float], ...]] = {
               (("value",), 0.55)),
     "conversion_id": ((("order", "id"), 0.7), (("order", "number"), 0.7),
                       (("transaction", "id"), 0.6)),
-    "description": ((("description",), 0.6), (("notes",), 0.55), (("comment",), 0.55)),
+    "description": ((("description",), 0.6),),
     "content_id": ((("sku",), 0.7), (("product", "id"), 0.65), (("item", "id"), 0.6)),
     "content_name": ((("product", "name"), 0.7), (("item", "name"), 0.65),
                      (("lineitem", "name"), 0.7)),
@@ -251,7 +254,8 @@ STEMS: dict[str, tuple[tuple[str, float], ...]] = {
 NEGATIVE: dict[str, tuple[str, ...]] = {
     "conversion_time": (
         "updat", "modif", "changed", "ship", "fulfil", "deliver", "birth", "dob", "due",
-        "cancel", "refund", "expir", "last", "next", "dispute", "return",
+        "cancel", "refund", "expir", "last", "next", "dispute", "return", "captur", "settle",
+        "payout", "available",
         "liefer", "versand", "geburt", "anderung", "aenderung", "storn", "livraison",
         "expedi", "naissance", "envio", "entrega", "nacimiento", "spedizione", "consegna",
         "nascita", "lever", "verzend", "geboorte", "nascimento", "duration", "dauer",
@@ -260,12 +264,21 @@ NEGATIVE: dict[str, tuple[str, ...]] = {
         "subtotal", "zwischensumme", "shipping", "versand", "tax", "steuer", "mwst", "vat",
         "discount", "rabatt", "refund", "erstatt", "fee", "gebuhr", "compare", "outstanding",
         "balance", "cost", "fraisdeport", "remise", "envio", "descuento", "sconto", "spedizione",
-        "korting", "verzend", "frete", "desconto", "duty", "duties",
+        "korting", "verzend", "frete", "desconto", "duty", "duties", "annual", "lifetime",
+        "spent", "credit", "limit", "converted", "netto", "forecast", "expected", "weighted",
+        "tip", "budget", "target", "quota",
     ),
-    "phone": ("fax", "called", "dialed", "dialled", "tracking", "extension", "agent"),
-    "email": ("optin", "consent", "marketing", "verified", "subscri", "bounce"),
+    "phone": ("fax", "called", "dialed", "dialled", "tracking", "extension", "agent",
+              "owner", "employee", "staff", "seller", "merchant", "support", "company"),
+    "email": ("optin", "consent", "marketing", "verified", "subscri", "bounce", "toemail",
+              "owner", "agent", "employee", "staff", "seller", "merchant", "assigned",
+              "manager", "support", "empfanger", "receiver", "recipient"),
     "conversion_id": ("customer", "user", "device", "payment", "parent", "tax", "card",
-                      "kunden"),
+                      "kunden", "reference", "txn", "account", "contact", "owner", "payer",
+                      "buyer", "client", "member", "session", "visitor", "product", "item",
+                      "sku", "variant", "location", "staff", "employee", "pipeline",
+                      "campaign", "tracking", "shipment", "refund", "dispute", "balance",
+                      "fingerprint", "payout", "transfer", "custom"),
     "price_currency": ("converted", "presentment", "settlement", "base"),
     "content_price": ("compare", "discount", "tax", "refund", "total"),
 }
@@ -290,5 +303,85 @@ MONTH_PREFIXES: frozenset[str] = frozenset((
 # Header words of a time-of-day column that sits beside a date column.
 TIME_WORDS: tuple[str, ...] = (
     "time", "uhrzeit", "zeit", "heure", "hora", "ora", "tijd", "hour",
+)
+
+# Free text a person wrote (notes, comments, messages): it may name or describe people, so it
+# is never sent as a description, a content name or a category. Compared with the compact
+# header (no accents, case, spaces or punctuation) as "contains".
+FREE_TEXT: tuple[str, ...] = (
+    "note", "comment", "message", "memo", "remark", "bemerkung", "kommentar", "notiz",
+    "nachricht", "anmerkung", "remarque", "commentaire", "observa", "nota", "comentario",
+    "mensaje", "messaggio", "commento", "opmerking", "bericht", "mensagem", "instruction",
+    "subject", "feedback", "reason", "body",
+)
+
+# Headers of a column giving each row's country (compact form, "contains"), and those that
+# rule one out ("Country of origin" of a product, "Card Issue Country" is the bank's).
+COUNTRY_WORDS: tuple[str, ...] = (
+    "country", "land", "pays", "pais", "paese", "nation", "countrycode", "countryregion",
+)
+COUNTRY_NOT: tuple[str, ...] = (
+    "origin", "manufactur", "issu", "currency", "ip", "landing", "island", "landline",
+    "language", "sprache", "langue", "idioma", "lingua", "taal", "lingua", "flag",
+)
+# Words that tie a phone to an address: the phone and country with the same word go together.
+ADDRESS_WORDS: tuple[str, ...] = (
+    "billing", "bill", "shipping", "ship", "delivery", "invoice", "customer", "contact",
+    "card", "buyer", "payer", "rechnung", "liefer", "versand", "facturation", "livraison",
+    "facturacion", "envio",
+)
+
+# Headers of a column giving each row's time zone.
+TIME_ZONE_HEADERS: frozenset[str] = frozenset((
+    "timezone", "tz", "zone", "zeitzone", "fuseauhoraire", "zonahoraria", "fusoorario",
+    "tijdzone", "fusohorario", "timezonename", "ianatimezone", "utcoffset", "offset",
+))
+
+# Headers of a column holding the refunded part of the value (compact form, exact).
+REFUNDED_HEADERS: frozenset[str] = frozenset((
+    "refunded", "refundedamount", "amountrefunded", "totalrefunded", "refundedtotal",
+    "refundamount", "refundtotal", "orderrefundamount", "refunds", "refundedvalue",
+    "erstattet", "erstatteterbetrag", "ruckerstattet", "ruckerstattung", "erstattungsbetrag",
+    "montantrembourse", "rembourse", "remboursement", "importereembolsado", "reembolsado",
+    "reembolso", "importorimborsato", "rimborsato", "terugbetaald", "reembolsadovalor",
+    "totalrefundedbase", "totalrefundedpurchased",
+))
+
+# Headers of a status-like column whose values may say a row is not a sale (compact, exact
+# or with a trailing qualifier: "Payment Status", "Order Status", "Statut de la commande").
+STATUS_HEADERS: tuple[str, ...] = (
+    "status", "state", "paymentstatus", "orderstatus", "financialstatus", "transactionstatus",
+    "chargestatus", "stage", "stagename", "dealstage", "salesstage", "statut", "estado", "stato",
+    "zahlungsstatus", "bestellstatus", "auftragsstatus", "etat", "statutdelacommande",
+    "statutdupaiement", "estadodelpedido", "estadodelpago", "statoordine", "statopagamento",
+    "situacao", "situacaodopagamento", "betaalstatus", "bestelstatus", "outcome", "result",
+    "disposition", "eventtype", "type",
+)
+
+# Status values (accents stripped, case folded, "-", "_" read as spaces) that say a row is no
+# sale; a value is matched when it is one of these or contains one as a word, unless it is
+# partial ("Partially refunded" is a sale, less the refund).
+NOT_A_SALE: frozenset[str] = frozenset((
+    "failed", "failure", "fail", "refunded", "refund", "cancelled", "canceled", "cancel",
+    "voided", "void", "declined", "pending", "reversed", "reversal", "denied", "expired",
+    "abandoned", "unpaid", "chargeback", "disputed", "closed lost", "closedlost", "lost",
+    "rejected", "incomplete", "uncaptured", "on hold", "awaiting payment", "draft",
+    "checkout draft", "trash", "payment review", "suspected fraud", "fraud", "blocked",
+    "requires payment method", "requires action", "authorized",
+    # German
+    "fehlgeschlagen", "erstattet", "ruckerstattet", "storniert", "abgebrochen", "ausstehend",
+    "abgelehnt", "abgelaufen", "widerrufen", "zahlung ausstehend", "verloren",
+    "in wartestellung", "unbezahlt",
+    # French
+    "echoue", "echec", "rembourse", "remboursee", "annule", "annulee", "refuse", "refusee",
+    "en attente", "expire", "expiree", "abandonne", "abandonnee", "impaye", "perdu",
+    # Spanish
+    "fallido", "fallida", "reembolsado", "reembolsada", "cancelado", "cancelada", "anulado",
+    "anulada", "rechazado", "rechazada", "pendiente", "expirado", "expirada", "abandonado",
+    "abandonada", "denegado", "denegada", "perdido", "impago",
+))
+PARTIAL_WORDS: tuple[str, ...] = (
+    "partial", "partially", "teilweise", "teilerstattet", "partiel", "partiellement",
+    "parcial", "parcialmente", "parziale", "parzialmente", "gedeeltelijk",
 )
 # fmt: on

@@ -9,7 +9,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from twconv_gui.core.mapping.fields import CONTENT_FIELDS
+from twconv_gui.core.mapping.exports import not_a_sale
+from twconv_gui.core.mapping.filters import DROP, ONE_OF, RowFilter
 from twconv_gui.core.mapping.masking import mask_cell
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.mapping.suggest import MappingSuggestion, suggest_mapping
@@ -43,12 +44,21 @@ class ColumnInfo:
 
 @dataclass(frozen=True)
 class Inspection:
+    """What `twconv inspect` and the Load page show about a file.
+
+    Attributes:
+        notes: sentences for users, in order: the export recognized, helper columns, the time
+            zone used, phones that cannot be used, the rows the filters leave out and why,
+            repeated ids, other networks' click-id columns ignored.
+    """
+
     table: Table
     columns: tuple[ColumnInfo, ...]
     suggestion: MappingSuggestion
     profile: MappingProfile
     sample_rows: tuple[tuple[Cell, ...], ...]
     sample_numbers: tuple[int, ...] = ()  # spreadsheet row number of each sample row
+    notes: tuple[str, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -84,6 +94,11 @@ class Inspection:
                 {"field": d.field, "column": d.column, "reason": d.reason, "score": d.score}
                 for d in self.suggestion.details
             ],
+            "export": self.suggestion.export,
+            "filters": [
+                {**f.row_filter.to_dict(), "reason": f.reason} for f in self.suggestion.filters
+            ],
+            "notes": list(self.notes),
             "mapping": self.profile.to_dict(),
         }
 
@@ -95,7 +110,8 @@ def inspect_file(
     table = open_table(path, sheet=sheet, header_row=header_row)
     numbered = tuple(itertools.islice(table.rows(), SAMPLE_ROWS))
     sample = tuple(cells for _, cells in numbered)
-    suggestion = suggest_mapping(table.columns, sample)
+    preamble = getattr(table, "preamble", ())
+    suggestion = suggest_mapping(table.columns, sample, preamble=preamble)
     field_of = {column: name for name, column in suggestion.columns.items()}
     columns = tuple(
         ColumnInfo(
@@ -109,13 +125,46 @@ def inspect_file(
     )
     profile = MappingProfile(
         columns=dict(suggestion.columns),
+        fallbacks={f: list(c) for f, c in suggestion.fallbacks.items()},
+        timezone=suggestion.timezone,
+        phone_region=None,  # never assumed: a phone_country column or +numbers
         sheet=table.sheet if (sheet is not None or len(table.sheets) > 1) else None,
         header_row=header_row,
-        group_by_conversion_id=_looks_like_line_items(table, sample, suggestion),
+        group_by_conversion_id=suggestion.group_by_conversion_id,
+        filters=[f.row_filter for f in suggestion.filters],
     )
+    if len(numbered) == SAMPLE_ROWS:
+        profile.filters = [_complete(table, f) for f in profile.filters]
+    notes = (*getattr(table, "notes", ()), *suggestion.notes)
     return Inspection(
-        table, columns, suggestion, profile, sample, tuple(number for number, _ in numbered)
+        table,
+        columns,
+        suggestion,
+        profile,
+        sample,
+        tuple(number for number, _ in numbered),
+        notes=tuple(notes),
     )
+
+
+def _complete(table: Table, row_filter: RowFilter) -> RowFilter:
+    """A drop filter of the no-sale values seen in the sample, with those further down too.
+
+    The sample is the first rows only; a "Failed" first seen on row 40,000 must be left out as
+    well. One pass over that one column.
+    """
+    if row_filter.action != DROP or row_filter.test != ONE_OF:
+        return row_filter
+    values = list(row_filter.values)
+    known = {v.casefold() for v in values}
+    position = table.column_index(row_filter.column)
+    for (cells,) in table.column_chunks([position], 50_000):
+        for cell in dict.fromkeys(c for c in cells if isinstance(c, str)):
+            text = cell.strip()
+            if text and text.casefold() not in known and not_a_sale(text):
+                known.add(text.casefold())
+                values.append(text)
+    return RowFilter(row_filter.column, DROP, ONE_OF, tuple(values))
 
 
 def _samples(rows: tuple[tuple[Cell, ...], ...], index: int, *, personal: bool) -> tuple[str, ...]:
@@ -127,15 +176,3 @@ def _samples(rows: tuple[tuple[Cell, ...], ...], index: int, *, personal: bool) 
             if len(seen) == SAMPLES_SHOWN:
                 break
     return tuple(seen)
-
-
-def _looks_like_line_items(
-    table: Table, sample: tuple[tuple[Cell, ...], ...], suggestion: MappingSuggestion
-) -> bool:
-    """One row per product: product columns are mapped and order ids repeat in the sample."""
-    order_column = suggestion.columns.get("conversion_id")
-    if order_column is None or not any(f in suggestion.columns for f in CONTENT_FIELDS):
-        return False
-    index = table.column_index(order_column)
-    ids = [cells[index] for cells in sample if cells[index] not in (None, "")]
-    return len(set(map(str, ids))) < len(ids)

@@ -1,345 +1,65 @@
 """Guess which column holds which conversion field, from the header names and sample values.
 
-Pure and fast: `suggest_mapping` looks at the header row and at most a few hundred sample
-rows, never at files. The names it knows are in `header_synonyms`.
+Pure and fast: `suggest_mapping` looks at the header row (and the lines above it) and at most
+a few hundred sample rows, never at files. It proposes the columns of each field (with
+fallbacks for phones and emails), the helper columns (a row's country, time of day, time
+zone, refunded amount), the row filters that leave out what is no sale, the time zone, and
+notes for users about what it could not decide.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import cache, lru_cache
+from dataclasses import dataclass, field, replace
 
-import pycountry
-
-from twconv_gui.core.mapping import header_synonyms as syn
-from twconv_gui.core.mapping.fields import FIELD_NAMES, FIELDS_BY_NAME
+from twconv_gui.core.mapping import helper_columns as helpers
+from twconv_gui.core.mapping import values as kinds
+from twconv_gui.core.mapping.candidates import ColumnSuggestion, candidates
+from twconv_gui.core.mapping.exports import KnownExport, SuggestedFilter, recognize, suggest_filters
+from twconv_gui.core.mapping.fields import FIELD_NAMES
+from twconv_gui.core.mapping.headers import header
+from twconv_gui.core.mapping.line_items import repeated_ids
+from twconv_gui.core.mapping.ranking import (
+    CONTACT_FIELDS,
+    check_phones,
+    contact_fallbacks,
+    rank_contacts,
+)
+from twconv_gui.core.mapping.values import ValueProfile, profile_values
+from twconv_gui.core.normalize.click_ids import foreign_header
+from twconv_gui.core.normalize.zones import local_zone_name
 from twconv_gui.core.reading.table import Cell
 
-
-@dataclass(frozen=True)
-class ColumnSuggestion:
-    """Why one column is proposed for one field."""
-
-    field: str  # a FIELD_NAMES entry
-    column: str  # the column name
-    reason: str  # shown to users
-    score: float  # 0..1, higher = surer
+__all__ = ["ColumnSuggestion", "MappingSuggestion", "suggest_mapping"]
 
 
 @dataclass(frozen=True)
 class MappingSuggestion:
-    """The proposed mapping: field -> column, each column used at most once."""
+    """The proposed mapping.
+
+    Attributes:
+        columns: field -> column, each column used at most once (helper fields included).
+        details: why, per chosen field, in FIELD_NAMES order.
+        fallbacks: field -> further columns tried in order when the first is empty.
+        filters: row filters proposed, each with its reason.
+        timezone: IANA zone the file names for its times (header or preamble), else None.
+        group_by_conversion_id: rows sharing the conversion id are one order's line items.
+        export: the known export recognized ("Shopify orders export"), or None.
+        notes: sentences for users: what was assumed, ignored or could not be decided.
+    """
 
     columns: dict[str, str]
-    details: tuple[ColumnSuggestion, ...]  # why, per chosen field, in FIELD_NAMES order
+    details: tuple[ColumnSuggestion, ...]
+    fallbacks: dict[str, list[str]] = field(default_factory=dict)
+    filters: tuple[SuggestedFilter, ...] = ()
+    timezone: str | None = None
+    group_by_conversion_id: bool = False
+    export: str | None = None
+    notes: tuple[str, ...] = ()
 
 
-# What a single value looks like (bit flags; a value can be several things at once).
-(_EMAIL, _SHA, _PHONE, _PHONE_LOOSE, _DATETIME, _DATE, _TIME, _MONEY, _NUMBER, _QTY) = (
-    1 << i for i in range(10)
-)
-(_CURRENCY, _IP, _UA, _TWCLID_URL, _CLICK_TOKEN, _IDLIKE, _DIGIT_ID, _TEXT) = (
-    1 << i for i in range(10, 18)
-)
-
-_MAX_VALUES = 100  # non-empty values looked at per column
-
-_EMAIL_RE = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^\W\d_]{2,}")
-_SHA_RE = re.compile(r"[0-9a-fA-F]{64}")
-_TZ = r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
-_HMS = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
-_ISO_RE = re.compile(rf"(?i)\d{{4}}-\d{{1,2}}-\d{{1,2}}(?P<t>[T ]{_HMS}{_TZ})?")
-_NUMDATE_RE = re.compile(
-    rf"(?i)(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:\d{{4}}|\d{{2}})|\d{{4}}[./]\d{{1,2}}[./]\d{{1,2}})"
-    rf"(?P<t>,?\s+{_HMS}{_TZ})?"
-)
-_WORDDATE_RE = re.compile(
-    r"(?i)(?:[^\W\d_]+\.?,?\s+)?(?:\d{1,2}\.?\s+(?P<m1>[^\W\d_]{3,})\.?"
-    r"|(?P<m2>[^\W\d_]{3,})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}"
-    r"(?P<t>,?\s+(?:at\s+)?\d{1,2}:\d{2}.*)?"
-)
-_TIME_RE = re.compile(rf"(?i){_HMS}")
-_CUR = r"(?:[A-Z]{1,2}\$|[$€£¥₹₩₽₺₪฿₫₱]|kr\.?|zł|Fr\.|[A-Za-z]{3})"
-_NUMBER_RE = re.compile(
-    rf"[-+]?(?P<c1>{_CUR})?\s?[-+]?(?:\d{{1,3}}(?:[,. '\u00a0\u202f]\d{{3}})+|\d+)"
-    rf"(?P<dec>[.,]\d+)?\s?(?P<c2>{_CUR})?"
-)
-_PHONE_RE = re.compile(r"\+?[\d\s().\-/]{7,24}")
-_UA_RE = re.compile(r"[A-Za-z][\w.\- ]{0,30}/\d[\w.]*(?:\s|$)")
-_IP_RE = re.compile(r"[0-9a-fA-F:.]{3,45}")
-_CLICK_RE = re.compile(r"[A-Za-z0-9_-]{12,128}")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-
-
-@cache
-def _currency_codes() -> frozenset[str]:
-    return frozenset(str(c.alpha_3) for c in pycountry.currencies)
-
-
-def _classify_text(s: str) -> int:
-    """Flags for one stripped, non-empty text cell."""
-    if s.isascii() and s.isdigit():  # 3, 1001, 0301234567: never a date, phone only loosely
-        flags = _NUMBER | _IDLIKE | _DIGIT_ID | _TEXT
-        if 7 <= len(s) <= 15:
-            flags |= _PHONE_LOOSE
-        return flags | (_QTY if len(s) <= 4 and s[0] != "0" and int(s) <= 1000 else 0)
-    if "=" in s and "twclid=" in s.casefold():
-        return _TWCLID_URL | _TEXT
-    if "@" in s and _EMAIL_RE.fullmatch(s):
-        return _EMAIL
-    digits = len(s) - len(s.translate(_NO_DIGITS))
-    if digits and (special := _special_kind(s)):
-        return special
-    flags = _TEXT
-    num = _NUMBER_RE.fullmatch(s) if digits else None
-    cur = num and (num["c1"] or num["c2"])
-    if cur and len(cur) == 3 and cur.isalpha() and cur.upper() not in _currency_codes():
-        num = None
-    if num is not None:
-        flags |= _NUMBER | (_MONEY if cur or len(num["dec"] or "") == 3 else 0)
-    money_like = num is not None and (flags & _MONEY or "," in s)
-    if not money_like and 7 <= digits <= 15 and _PHONE_RE.fullmatch(s):
-        flags |= _PHONE
-    if len(s) == 3 and s.upper() in _currency_codes():
-        flags |= _CURRENCY
-    if _CLICK_RE.fullmatch(s):
-        flags |= _CLICK_TOKEN
-    if not flags & _MONEY and len(s) <= 64 and len(s.split(maxsplit=1)) == 1:
-        flags |= _IDLIKE | (_DIGIT_ID if digits else 0)
-    return flags
-
-
-def _special_kind(s: str) -> int:
-    """A hash, user agent, date, time or IP address among text cells holding digits, or 0."""
-    if len(s) == 64 and _SHA_RE.fullmatch(s):
-        return _SHA | _IDLIKE | _DIGIT_ID
-    if s.startswith("Mozilla/") or (len(s) > 20 and _UA_RE.match(s)):
-        return _UA | _TEXT
-    m = _ISO_RE.fullmatch(s) if s[4:5] == "-" else None
-    if m is None and s[0].isdigit():
-        m = _NUMDATE_RE.fullmatch(s)
-    if m is None and " " in s and (m := _WORDDATE_RE.fullmatch(s)):
-        month = _strip_accents((m["m1"] or m["m2"])[:3].casefold())
-        m = m if month in syn.MONTH_PREFIXES else None
-    if m is not None:
-        return _DATETIME if m["t"] else _DATE
-    if ":" in s and _TIME_RE.fullmatch(s):
-        return _TIME
-    if (s.count(".") == 3 or s.count(":") >= 2) and _IP_RE.fullmatch(s):
-        try:
-            ipaddress.ip_address(s)
-        except ValueError:
-            return 0
-        return _IP
-    return 0
-
-
-def _classify_cell(v: Cell) -> int:
-    """Flags for a typed workbook cell (not str, not None)."""
-    if isinstance(v, bool):
-        return 0
-    if isinstance(v, float):  # workbook numbers: 25.0 may be an amount or a quantity
-        if v.is_integer():
-            return _classify_text(str(int(v))) | _MONEY
-        return _classify_text(f"{v:.2f}" if round(v, 2) == v else repr(v))
-    if isinstance(v, int):
-        return _classify_text(str(v))
-    if isinstance(v, datetime):
-        return _DATE if v.time() == time(0) and v.tzinfo is None else _DATETIME
-    if isinstance(v, date):
-        return _DATE
-    if isinstance(v, time) or (isinstance(v, timedelta) and v < timedelta(days=1)):
-        return _TIME
-    return 0
-
-
-@dataclass
-class _Profile:
-    n: int = 0  # non-empty values looked at
-    flag_counts: dict[int, int] = field(default_factory=dict)
-
-    def count(self, mask: int) -> int:
-        return sum(c for f, c in self.flag_counts.items() if f & mask)
-
-
-def _profile(values: Sequence[Cell], text_cache: dict[str, int]) -> _Profile:
-    p = _Profile()
-    for cell in values:
-        if cell is None:
-            continue
-        if isinstance(cell, str):
-            if not (v := cell.strip()):
-                continue
-            if (flags := text_cache.get(v)) is None:
-                flags = text_cache[v] = _classify_text(v)
-        else:
-            flags = _classify_cell(cell)
-        p.flag_counts[flags] = p.flag_counts.get(flags, 0) + 1
-        p.n += 1
-        if p.n >= _MAX_VALUES:
-            break
-    return p
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True)
-class _Header:
-    tokens: frozenset[str]
-    compact: str  # all words run together: "emailaddress"
-    bare: str  # compact without a trailing "(...)": "Total (EUR)" -> "total"
-
-
-@lru_cache(maxsize=4096)
-def _header(text: str) -> _Header:
-    def words(t: str) -> list[str]:
-        t = re.sub(r"([a-z])([A-Z])", r"\1 \2", t.replace("#", " number "))
-        t = _strip_accents(t).casefold()
-        return " ".join(re.findall(r"[^\W_]+", t)).replace("line item", "lineitem").split()
-
-    tokens = words(text)
-    bare = words(re.sub(r"\s*\([^)]*\)\s*$", "", text))
-    return _Header(frozenset(tokens), "".join(tokens), "".join(bare))
-
-
-def _build_exact() -> dict[str, dict[str, float]]:
-    table: dict[str, dict[str, float]] = {}
-    for fname, names in syn.EXACT.items():
-        for name, score in names.items():
-            slot = table.setdefault(_header(name).compact, {})
-            slot[fname] = max(score, slot.get(fname, 0.0))
-    return table
-
-
-_EXACT = _build_exact()
 _ORDER = {f: i for i, f in enumerate(FIELD_NAMES)}
-
-
-def _negative(fname: str, compact: str) -> bool:
-    stems = syn.NEGATIVE.get(fname, ())
-    if fname == "value" and any(w in compact for w in syn.VALUE_TAX_INCLUDED):
-        stems = tuple(s for s in stems if s not in syn.TAX_WORDS)
-    return any(s in compact for s in stems)
-
-
-def _label(fname: str) -> str:
-    label = FIELDS_BY_NAME[fname].label
-    return label if label[:2].isupper() else label[0].lower() + label[1:]
-
-
-def _header_matches(column: str) -> dict[str, tuple[float, str]]:
-    """field -> (header score, reason) for every field the header name points at."""
-    h = _header(column)
-    out: dict[str, tuple[float, str]] = {}
-
-    def put(fname: str, score: float, why: str) -> None:
-        if score > out.get(fname, (0.0, ""))[0]:
-            out[fname] = (score, why)
-
-    usual = f'header "{column}" is a usual name for '
-    for fname, score in _EXACT.get(h.compact, {}).items():
-        put(fname, score, usual + _label(fname))
-    if h.bare and h.bare != h.compact:
-        for fname, score in _EXACT.get(h.bare, {}).items():
-            put(fname, score - 0.1, usual + _label(fname))
-    exact = set(out)
-    for fname in FIELD_NAMES:
-        if fname in exact or _negative(fname, h.compact):
-            continue
-        for words, score in syn.TOKENS.get(fname, ()):
-            if all(w in h.tokens for w in words):
-                put(fname, score, f'header "{column}" contains "{" ".join(words)}"')
-        for stem, score in syn.STEMS.get(fname, ()):
-            if stem in h.compact:
-                put(fname, score, f'header "{column}" contains "{stem}"')
-    return out
-
-
-# What the values of the other fields must look like, and how the reason names them.
-_KINDS: dict[str, tuple[int, str]] = {
-    **dict.fromkeys(("number_items", "content_num_items"), (_QTY, "whole numbers")),
-    **dict.fromkeys(("value", "content_price"), (_NUMBER, "amounts")),
-    **dict.fromkeys(("event_id", "content_id", "content_group_id"), (_IDLIKE, "ids")),
-    **dict.fromkeys(("content_name", "content_type", "description"), (_TEXT, "text")),
-    "ip_address": (_IP, "IP addresses"),
-    "user_agent": (_UA, "browser user agents"),
-    "price_currency": (_CURRENCY, "currency codes"),
-    "conversion_id": (_DIGIT_ID, "ids"),
-}
-_MIN_SUPPORT = {"conversion_time": 0.6, "price_currency": 0.6, "twclid": 0.1}
-_MIN_SUPPORT |= dict.fromkeys(("number_items", "content_num_items", "value", "content_price"), 0.7)
-# Fields a column may get from its values alone (when its header points nowhere), with the
-# share of values that must fit and the base score.
-_VALUE_ONLY = dict.fromkeys(("email", "phone", "ip_address", "user_agent"), (0.8, 0.6))
-_VALUE_ONLY |= {"twclid": (0.5, 0.6), "conversion_time": (0.9, 0.45), "value": (0.9, 0.4)}
-_VALUE_ONLY["price_currency"] = (0.9, 0.45)
-
-
-def _support(fname: str, p: _Profile, phone_hint: bool, strict: bool) -> tuple[int, str]:
-    """How many sampled values fit the field, and how to describe them."""
-    if fname == "email":
-        emails, hashes = p.count(_EMAIL), (0 if phone_hint else p.count(_SHA))
-        return emails + hashes, "SHA-256 hashes" if hashes > emails else "email addresses"
-    if fname == "phone":
-        phones = p.count(_PHONE | _PHONE_LOOSE)
-        hashes = p.count(_SHA) if phone_hint else 0
-        return phones + hashes, "SHA-256 hashes" if hashes > phones else "phone numbers"
-    if fname == "conversion_time":
-        n = p.count(_DATE | _DATETIME)
-        return n, "dates and times" if 2 * p.count(_DATETIME) > n else "dates"
-    if fname == "twclid":
-        urls, ids = p.count(_TWCLID_URL), (0 if strict else p.count(_CLICK_TOKEN))
-        return urls + ids, "landing URLs with twclid=" if urls >= ids else "click ids"
-    if fname == "value" and strict:
-        return p.count(_MONEY), "amounts"
-    mask, what = _KINDS[fname]
-    return p.count(mask), what
-
-
-def _candidates(
-    columns: Sequence[str], profiles: list[_Profile], has_rows: bool
-) -> list[ColumnSuggestion]:
-    out: list[ColumnSuggestion] = []
-    for column, p in zip(columns, profiles, strict=True):
-        h = _header(column)
-        phone_hint = any(w in h.compact for w in syn.PHONE_HINTS)
-        matched = False
-        for fname, (hscore, why) in _header_matches(column).items():
-            if not p.n:
-                score = hscore * (0.6 if has_rows else 1.0)
-                reason = why + ("; no values in the sample" if has_rows else "")
-            else:
-                n, what = _support(fname, p, phone_hint, strict=False)
-                if n / p.n < _MIN_SUPPORT.get(fname, 0.5):
-                    continue  # the values contradict the header
-                score = hscore * (0.75 + 0.25 * n / p.n)
-                reason = f"{why}; values look like {what} ({n} of {p.n})"
-            out.append(ColumnSuggestion(fname, column, reason, round(score, 3)))
-            matched = True
-        if matched or p.n < 2:
-            continue
-        for fname, (min_share, base) in _VALUE_ONLY.items():
-            if _negative(fname, h.compact):
-                continue
-            n, what = _support(fname, p, phone_hint, strict=True)
-            if fname == "phone" and not phone_hint and 2 * p.count(_PHONE) < p.n:
-                n = 0  # bare digit strings and integers are no evidence of phone numbers
-            if fname == "value" and p.count(_NUMBER) < 0.9 * p.n:
-                n = 0
-            if n / p.n >= min_share:
-                score = base + 0.1 * n / p.n
-                if fname == "conversion_time" and what == "dates and times":
-                    score += 0.05
-                reason = f"values look like {what} ({n} of {p.n})"
-                out.append(ColumnSuggestion(fname, column, reason, round(score, 3)))
-    return out
+_RECORD_WORDS = frozenset(("contact", "lead", "record", "client", "kunde", "kunden"))
 
 
 def _assign(
@@ -359,41 +79,253 @@ def _assign(
     return chosen
 
 
-def _time_note(
-    chosen: ColumnSuggestion, columns: Sequence[str], profiles: list[_Profile]
-) -> ColumnSuggestion:
-    """Mention a separate time-of-day column beside a date-only conversion_time column."""
-    p = profiles[columns.index(chosen.column)]
-    if not p.n or p.count(_DATE) < 0.8 * p.n:
-        return chosen
-    for column, q in zip(columns, profiles, strict=True):
-        h = _header(column)
-        timeish = any(w in h.tokens for w in syn.TIME_WORDS) or h.compact.endswith("zeit")
-        if column != chosen.column and q.n and q.count(_TIME) >= 0.8 * q.n and timeish:
-            note = f'; the time of day is in the separate column "{column}", not combined here'
-            return ColumnSuggestion(chosen.field, chosen.column, chosen.reason + note, chosen.score)
-    return chosen
+def _prefer(
+    cands: list[ColumnSuggestion], export: KnownExport, columns: Sequence[str]
+) -> list[ColumnSuggestion]:
+    """Raise the export's usual columns for each field above the others."""
+    out = []
+    for c in cands:
+        usual = [header(u).compact for u in export.prefer.get(c.field, ())]
+        if (compact := header(c.column).compact) in usual:
+            score = max(c.score, 1.0 - 0.01 * usual.index(compact))
+            why = f"{c.reason}; the usual column of a {export.name}"
+            out.append(replace(c, reason=why, score=round(score, 3)))
+        else:
+            out.append(c)
+    return out
+
+
+def _with_contacts(
+    cands: list[ColumnSuggestion],
+    columns: Sequence[str],
+    profiles: Sequence[ValueProfile],
+    values: Sequence[Sequence[Cell]],
+    countries: Sequence[helpers.CountryColumn],
+) -> list[ColumnSuggestion]:
+    triples = [(c.field, c.column, c.score) for c in cands]
+    ranking = rank_contacts(triples, columns, profiles, values, countries)
+    out = []
+    for c in cands:
+        score = ranking.scores.get((c.field, c.column))
+        if score is not None:
+            check = ranking.phones.get(c.column) if c.field == "phone" else None
+            why = c.reason
+            p = profiles[columns.index(c.column)]
+            if check is not None and check.valid + check.national < check.rows:
+                why += f"; {check.valid} of {check.rows} rows hold a valid number"
+            elif c.field == "email" and p.n < p.rows:
+                why += f"; filled in {p.n} of {p.rows} rows"
+            out.append(replace(c, score=score, reason=why))
+        else:
+            out.append(c)
+    return out
+
+
+def _record_id(
+    columns: Sequence[str], profiles: Sequence[ValueProfile], used: set[str]
+) -> ColumnSuggestion | None:
+    """Without any order id: a contact or lead id that is unique on every sample row."""
+    for column, p in zip(columns, profiles, strict=True):
+        h = header(column)
+        if column in used or "id" not in h.tokens or not h.tokens & _RECORD_WORDS:
+            continue
+        if p.n >= 2 and p.distinct == p.n == p.rows and p.count(kinds.IDLIKE) == p.n:
+            why = (
+                f'no order id in the file; "{column}" is unique on every sample row '
+                f"({p.n} of {p.n}), so each row is one sale"
+            )
+            return ColumnSuggestion("conversion_id", column, why, 0.4)
+    return None
+
+
+def _helper(fname: str, pick: helpers.HelperPick | None) -> ColumnSuggestion | None:
+    return ColumnSuggestion(fname, pick.column, pick.reason, pick.score) if pick else None
 
 
 def suggest_mapping(
-    columns: Sequence[str], sample_rows: Sequence[Sequence[Cell]]
+    columns: Sequence[str],
+    sample_rows: Sequence[Sequence[Cell]],
+    *,
+    preamble: Sequence[Sequence[Cell]] = (),
 ) -> MappingSuggestion:
-    """Propose field -> column from header names and what the sample values look like."""
+    """Propose field -> column from header names and what the sample values look like.
+
+    Args:
+        columns: the unique column names.
+        sample_rows: the first rows of the file (a few hundred at most).
+        preamble: rows above the header (a template's "Parameters:TimeZone=..." line).
+    """
     text_cache: dict[str, int] = {}
-    values = [[r[i] for r in sample_rows if i < len(r)] for i in range(len(columns))]
-    profiles = [_profile(v, text_cache) for v in values]
+    values = [[r[i] if i < len(r) else None for r in sample_rows] for i in range(len(columns))]
+    profiles = [profile_values(v, text_cache) for v in values]
     order = {c: i for i, c in enumerate(columns)}
-    cands = _candidates(columns, profiles, has_rows=bool(sample_rows))
+    export = recognize(columns)
+    cands = candidates(columns, profiles, has_rows=bool(sample_rows))
+    if export is not None:
+        cands = _prefer(cands, export, columns)
+    countries = helpers.country_columns(columns, values)
+    cands = _with_contacts(cands, columns, profiles, values, countries)
 
     first = _assign(cands, order, {})
     if "content_id" in first or "content_name" in first:
         # a file with product columns: its quantity is the product's quantity
         chosen = _assign(cands, order, {"content_num_items": 0.1})
     else:
-        plain = [c for c in cands if not c.field.startswith("content_")]
-        chosen = _assign(plain, order, {})
-    if "conversion_time" in chosen:
-        chosen["conversion_time"] = _time_note(chosen["conversion_time"], columns, profiles)
+        chosen = _assign([c for c in cands if not c.field.startswith("content_")], order, {})
+    used = {c.column for c in chosen.values()}
+    if "conversion_id" not in chosen and (record := _record_id(columns, profiles, used)):
+        chosen["conversion_id"] = record
+        used.add(record.column)
+
+    fallbacks: dict[str, list[str]] = {}
+    by_column = dict(zip(columns, profiles, strict=True))
+    for fname in CONTACT_FIELDS:
+        if fname not in chosen:
+            continue
+        ranked = sorted(
+            ((c.column, c.score) for c in cands if c.field == fname),
+            key=lambda pair: (-pair[1], order[pair[0]]),
+        )
+        others = contact_fallbacks(fname, chosen[fname].column, ranked, by_column, used)
+        if others:
+            fallbacks[fname] = others
+            used.update(others)
+
+    notes: list[str] = []
+    if export is not None:
+        notes.append(f"Recognized as a {export.name}.")
+    _add_helpers(
+        chosen,
+        columns=columns,
+        profiles=profiles,
+        values=values,
+        countries=countries,
+        used=used,
+        export=export,
+    )
+    zone = helpers.fixed_zone(
+        chosen["conversion_time"].column if "conversion_time" in chosen else None, preamble
+    )
+    filters = tuple(suggest_filters(columns, values, export))
+    mapped = {f: c.column for f, c in chosen.items()}
+    repeats = repeated_ids(
+        columns, sample_rows, mapped, line_item_export=bool(export and export.line_items)
+    )
+    notes += _time_notes(chosen, profiles, columns, zone)
+    notes += _phone_notes(chosen, fallbacks, values, columns)
+    notes += [f"Rows where {f.row_filter.describe()} are left out: {f.reason}." for f in filters]
+    notes += [repeats.note] if repeats.note else []
+    notes += _foreign_notes(columns, profiles)
 
     details = tuple(chosen[f] for f in FIELD_NAMES if f in chosen)
-    return MappingSuggestion({c.field: c.column for c in details}, details)
+    return MappingSuggestion(
+        {c.field: c.column for c in details},
+        details,
+        fallbacks=fallbacks,
+        filters=filters,
+        timezone=zone[0] if zone else None,
+        group_by_conversion_id=repeats.group,
+        export=export.name if export else None,
+        notes=tuple(notes),
+    )
+
+
+def _add_helpers(
+    chosen: dict[str, ColumnSuggestion],
+    *,
+    columns: Sequence[str],
+    profiles: Sequence[ValueProfile],
+    values: Sequence[Sequence[Cell]],
+    countries: Sequence[helpers.CountryColumn],
+    used: set[str],
+    export: KnownExport | None,
+) -> None:
+    """Choose phone_country, time_of_day, time_zone and refunded_value (in place)."""
+    found: dict[str, ColumnSuggestion | None] = {}
+    if "phone" in chosen:
+        usual = export.prefer.get("phone_country", ()) if export else ()
+        preferred = {header(c).compact for c in usual}
+        country = next((c for c in countries if header(c.column).compact in preferred), None)
+        country = country or helpers.country_for(chosen["phone"].column, countries)
+        if country is not None and country.column not in used:
+            filled = sum(r is not None for r in country.regions)
+            why = (
+                f'header "{country.column}" names each row\'s country ({filled} of '
+                f"{len(country.regions)} rows); phones without +country code are read in it"
+            )
+            found["phone_country"] = ColumnSuggestion("phone_country", country.column, why, 0.9)
+    if "conversion_time" in chosen:
+        time_column = chosen["conversion_time"].column
+        pick = helpers.time_of_day(time_column, columns, profiles, used)
+        if pick is not None:
+            note = f'; the time of day is in the separate column "{pick.column}", not combined here'
+            chosen["conversion_time"] = replace(
+                chosen["conversion_time"], reason=chosen["conversion_time"].reason + note
+            )
+        found["time_of_day"] = _helper("time_of_day", pick)
+        found["time_zone"] = _helper("time_zone", helpers.time_zone_column(columns, values, used))
+    if "value" in chosen:
+        found["refunded_value"] = _helper(
+            "refunded_value", helpers.refunded_column(columns, profiles, used)
+        )
+    for fname, suggestion in found.items():
+        if suggestion is not None and suggestion.column not in used:
+            chosen[fname] = suggestion
+            used.add(suggestion.column)
+
+
+def _time_notes(
+    chosen: dict[str, ColumnSuggestion],
+    profiles: Sequence[ValueProfile],
+    columns: Sequence[str],
+    zone: tuple[str, str] | None,
+) -> list[str]:
+    if "conversion_time" not in chosen:
+        return []
+    column = chosen["conversion_time"].column
+    p = profiles[columns.index(column)]
+    if zone is not None:
+        return [f"Times are read in {zone[0]}: {zone[1]}."]
+    if "time_zone" in chosen:
+        return [f'Each row\'s time zone is read from "{chosen["time_zone"].column}".']
+    if p.n and p.count(kinds.ZONED) >= 0.8 * p.n:
+        return []
+    return [
+        f'The times in "{column}" carry no time zone and nothing in the file names one: they '
+        f'will be read in this computer\'s zone, {local_zone_name()}. Set "timezone" in the '
+        "mapping if the sales happened in another zone."
+    ]
+
+
+def _phone_notes(
+    chosen: dict[str, ColumnSuggestion],
+    fallbacks: dict[str, list[str]],
+    values: Sequence[Sequence[Cell]],
+    columns: Sequence[str],
+) -> list[str]:
+    if "phone" not in chosen or "phone_country" in chosen:
+        return []
+    national = 0
+    for column in [chosen["phone"].column, *fallbacks.get("phone", ())]:
+        national += check_phones(values[columns.index(column)], None).national
+    if not national:
+        return []
+    return [
+        f"{national} sample phone numbers have no +country code and no country column was "
+        "found: phones without +country code cannot be used: map a country column "
+        '(phone_country) or set "phone_region".'
+    ]
+
+
+def _foreign_notes(columns: Sequence[str], profiles: Sequence[ValueProfile]) -> list[str]:
+    notes = []
+    for column, p in zip(columns, profiles, strict=True):
+        found = foreign_header(column)
+        if found is not None:
+            notes.append(f'"{column}" holds {found.describe()}: it is never sent as an X click id.')
+        elif p.n and p.count(kinds.FOREIGN_CLICK) * 2 >= p.n:
+            notes.append(
+                f'"{column}" holds values shaped like another network\'s click ids: it is never '
+                "sent as an X click id."
+            )
+    return notes

@@ -130,8 +130,11 @@ def _refunded(row: RowValues) -> Problem:
 def _check_currency(
     row: RowValues, value: Decimal | None, currency: str | None, problems: list[Problem]
 ) -> None:
-    """X reads a value without a currency as US dollars: say so rather than let it happen."""
-    if value is not None and currency is None:
+    """X reads a value without a currency as US dollars: say so rather than let it happen.
+
+    Per row only when a currency column is mapped and empty in this row; a file with no
+    currency column at all gets one note from the preparation instead of a warning a row."""
+    if value is not None and currency is None and "price_currency" in row.columns:
         problems.append(
             row.missing(
                 "price_currency",

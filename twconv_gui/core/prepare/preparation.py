@@ -82,6 +82,14 @@ class Preparation:
         self.table = table
         self.profile = profile
         self.summary = PrepareSummary(column_notes=list(table.notes))
+        currency = "price_currency" in profile.columns or "price_currency" in profile.constants
+        if "value" in profile.columns and not currency:
+            self.summary.column_notes.append(
+                f'Column "{profile.columns["value"]}" has values but no currency column is '
+                "mapped: X counts a value without a currency as US dollars. Map a currency "
+                "column or set a currency constant (values written like 20 € keep their "
+                "currency)."
+            )
         self._progress = progress
         self._cancel = cancel
         self._event_id_override = event_id_override

@@ -33,12 +33,12 @@ def count_left_out(
     A row is counted under the first filter that leaves it out; rows are taken one by one
     (grouped line items are counted as rows). Columns missing from the table count 0.
     """
-    filters = [f for f in profile.filters if f.column in table.columns]
+    slots = [i for i, f in enumerate(profile.filters) if f.column in table.columns]
+    filters = [profile.filters[i] for i in slots]
     counts = dict.fromkeys(range(len(profile.filters)), 0)
     if not filters:
         return list(counts.values())
     positions = [table.column_index(f.column) for f in filters]
-    slots = [profile.filters.index(f) for f in filters]
     for done, (_, row) in enumerate(table.rows(), 1):
         if not done % _CHUNK and cancel is not None and cancel.is_set():
             raise Cancelled

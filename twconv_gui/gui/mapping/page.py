@@ -7,12 +7,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,22 +19,23 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from twconv_gui.core.errors import MappingError
-from twconv_gui.core.mapping.fields import FIELDS
 from twconv_gui.core.mapping.inspection import Inspection
 from twconv_gui.core.mapping.masking import mask_cell
 from twconv_gui.core.mapping.profile import MappingProfile
-from twconv_gui.gui.mapping.field_source import CONSTANT_TEXT, NONE_TEXT, FieldSource, with_mnemonic
-from twconv_gui.gui.mapping.pickers import (
-    phone_region_picker,
-    set_timezone,
-    time_format_editor,
-    timezone_picker,
+from twconv_gui.gui.mapping.field_source import (
+    CONSTANT_TEXT,
+    NONE_TEXT,
+    FieldSource,
+    fields_in_order,
 )
+from twconv_gui.gui.mapping.filters_editor import FiltersEditor
+from twconv_gui.gui.mapping.reading import ReadingSettings
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.settings import LAST_MAPPING_FOLDER, Settings
 
@@ -53,9 +52,11 @@ MAPPING_FILTER = "Mapping files (*.json);;All files (*)"
 class MapPage(QWidget):
     """One row per conversion field, pre-filled by the suggestion; every edit rebuilds the profile.
 
-    The profile is built with the core's `MappingProfile.from_dict`, checked against the file
-    and for completeness, then handed to `session.set_profile` (None while it cannot be used);
-    the line under the form shows the core's message or "Ready to preview".
+    Beside the fields: how values are read (time zone, phone region…) and the row filters
+    with the rows each leaves out. The profile is built with the core's
+    `MappingProfile.from_dict`, checked against the file and for completeness, then handed to
+    `session.set_profile` (None while it cannot be used); the line under the form shows the
+    core's message or "Ready to preview".
 
     Signals:
         validation_changed(str): the message under the form after each rebuild.
@@ -63,7 +64,13 @@ class MapPage(QWidget):
 
     validation_changed = Signal(str)
 
-    def __init__(self, session: Session, *, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        settings: Settings | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self._settings = settings
@@ -77,49 +84,33 @@ class MapPage(QWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_now)
 
-        mnemonics: set[str] = {"s", "l"}  # Save / Load buttons
+        mnemonics: set[str] = {"s", "l", "a", "e", "m"}  # Save, Load; Add, Edit, Remove filter
         self._fields: dict[str, FieldSource] = {}
         grid = QGridLayout()
         grid.setColumnStretch(3, 1)
+        grid.setVerticalSpacing(4)
         for column, title in enumerate(("Field", "Source", "Constant", "Sample values")):
             grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
-        for line, spec in enumerate(FIELDS, 1):
+        top = Qt.AlignmentFlag.AlignTop
+        for line, spec in enumerate(fields_in_order(), 1):
             field = FieldSource(spec, mnemonics, partial(self._samples_of, spec.name), self)
-            field.edited.connect(self._schedule)
+            field.edited.connect(self._field_edited)
             self._fields[spec.name] = field
             for position, widget in enumerate(
-                (field.label, field.source, field.editors, field.samples)
+                (field.label, field.source_box, field.editors, field.samples_box)
             ):
-                grid.addWidget(widget, line, position)
+                grid.addWidget(widget, line, position, top)
         fields_box = QWidget()
         fields_box.setLayout(grid)
-        scroll = QScrollArea()
-        scroll.setWidget(fields_box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
 
-        self.timezone_combo = timezone_picker()
-        self.timezone_combo.currentTextChanged.connect(self._schedule)
-        self.region_combo = phone_region_picker()
-        self.region_combo.currentIndexChanged.connect(self._schedule)
-        self.time_format_edit = time_format_editor()
-        self.time_format_edit.textChanged.connect(self._schedule)
-        self.group_check = QCheckBox(
-            with_mnemonic(
-                "One conversion per conversion id (rows are items of one order)", mnemonics
-            )
-        )
-        self.group_check.toggled.connect(self._schedule)
-        settings_form = QFormLayout()
-        for text, editor in (
-            ("Time zone:", self.timezone_combo),
-            ("Phone region:", self.region_combo),
-            ("Time format:", self.time_format_edit),
-        ):
-            label = QLabel(with_mnemonic(text, mnemonics))
-            label.setBuddy(editor)
-            settings_form.addRow(label, editor)
-        settings_form.addRow("", self.group_check)
+        self.reading = ReadingSettings(mnemonics)
+        self.reading.edited.connect(self._schedule)
+        self.timezone_combo = self.reading.timezone_combo
+        self.region_combo = self.reading.region_combo
+        self.time_format_edit = self.reading.time_format_edit
+        self.group_check = self.reading.group_check
+        self.filters_editor = FiltersEditor(pool)
+        self.filters_editor.edited.connect(self._schedule)
 
         self.load_button = QPushButton("&Load mapping…")
         self.load_button.setToolTip("Use a mapping saved earlier (JSON, from the app or twconv)")
@@ -135,6 +126,10 @@ class MapPage(QWidget):
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
         self.notice_label.hide()
+        self.notes_label = QLabel()  # what the core noticed reading the file
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.hide()
         self.validation_label = QLabel(NO_FILE_TEXT)
         self.validation_label.setTextFormat(Qt.TextFormat.PlainText)
         self.validation_label.setWordWrap(True)
@@ -145,12 +140,26 @@ class MapPage(QWidget):
         )
         legend.setWordWrap(True)
 
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.reading)
+        side_layout.addWidget(self.filters_editor, 1)
+        side_layout.addLayout(buttons)
+        side_scroll = _scrolled(side)
+        side_scroll.setMinimumWidth(380)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(_scrolled(fields_box))
+        self.splitter.addWidget(side_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h3>Map the columns</h3>"))
         layout.addWidget(legend)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(settings_form)
-        layout.addLayout(buttons)
+        layout.addWidget(self.notes_label)
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.validation_label)
         self._set_tab_order()
@@ -235,23 +244,25 @@ class MapPage(QWidget):
     # -- building -----------------------------------------------------------------------------
 
     def _form_dict(self) -> dict[str, Any]:
-        columns: dict[str, str] = {}
+        columns: dict[str, str | list[str]] = {}
         constants: dict[str, str] = {}
         for name, field in self._fields.items():
             kind = field.kind()
             if kind == "column":
-                columns[name] = field.source.currentData()
+                sources = field.columns()
+                columns[name] = sources if len(sources) > 1 else sources[0]
             elif kind == "constant":
                 constants[name] = field.constant_text()
         return {
             "columns": columns,
             "constants": constants,
-            "timezone": self.timezone_combo.currentText().strip(),
-            "phone_region": self.region_combo.currentData() or "",
-            "time_format": self.time_format_edit.text().strip() or None,
+            "timezone": self.reading.timezone(),
+            "phone_region": self.reading.phone_region(),
+            "time_format": self.reading.time_format(),
             "sheet": self._sheet,
             "header_row": self._header_row,
             "group_by_conversion_id": self.group_check.isChecked(),
+            "filters": [f.to_dict() for f in self.filters_editor.filters()],
         }
 
     def _build(self) -> tuple[MappingProfile | None, str]:
@@ -269,6 +280,19 @@ class MapPage(QWidget):
     def _schedule(self) -> None:
         self._debounce.start()
 
+    def _field_edited(self) -> None:
+        self._show_hints()
+        self._set_tab_order()  # a further column may have come or gone
+        self._schedule()
+
+    def _show_hints(self) -> None:
+        """The lines under the zone and the region follow the fields at once."""
+        self.reading.set_mapped(
+            phone_mapped=self._fields["phone"].kind() != "none",
+            country_column=self._fields["phone_country"].column(),
+            zone_column=self._fields["time_zone"].column(),
+        )
+
     # -- filling ------------------------------------------------------------------------------
 
     def _on_inspection(self, inspection: Inspection | None) -> None:
@@ -284,6 +308,14 @@ class MapPage(QWidget):
                 suggested.column if suggested else None, suggested.reason if suggested else ""
             )
         self._set_enabled(inspection is not None)
+        self.filters_editor.set_source(
+            inspection.table if inspection else None,
+            inspection.sample_rows if inspection else (),
+            self._is_personal,
+        )
+        notes = tuple(getattr(inspection, "notes", None) or ())
+        self.notes_label.setText("\n".join(f"• {note}" for note in notes))
+        self.notes_label.setVisible(bool(notes))
         if inspection is not None:
             self._sheet = inspection.profile.sheet
             self._header_row = inspection.profile.header_row
@@ -292,12 +324,7 @@ class MapPage(QWidget):
 
     def _fill(self, profile: MappingProfile) -> None:
         """Show `profile` in the editors without a rebuild per widget."""
-        editors: list[QObject] = [
-            self.timezone_combo,
-            self.region_combo,
-            self.time_format_edit,
-            self.group_check,
-        ]
+        editors: list[QObject] = []
         for field in self._fields.values():
             editors += field.widgets()
         for editor in editors:
@@ -307,20 +334,28 @@ class MapPage(QWidget):
                 column = profile.columns.get(name)
                 if column is not None:
                     field.choose_column(column, keep_missing=True)
+                    field.set_fallbacks(profile.fallbacks.get(name, []))
                 elif name in profile.constants:
                     field.choose_constant(profile.constants[name])
                 else:
-                    field.choose_constant("")
+                    field.clear_constant()
                     field.choose_none()
-            set_timezone(self.timezone_combo, profile.timezone)
-            self.region_combo.setCurrentIndex(
-                max(self.region_combo.findData(profile.phone_region), 0)
-            )
-            self.time_format_edit.setText(profile.time_format or "")
-            self.group_check.setChecked(profile.group_by_conversion_id)
         finally:
             for editor in editors:
                 editor.blockSignals(False)
+        self.reading.show_profile(profile)
+        self.filters_editor.set_filters(profile.filters)
+        self._show_hints()
+        self._set_tab_order()
+
+    def _is_personal(self, column: str) -> bool:
+        """Whether `column` holds emails or phones (its values are never offered as is)."""
+        if any(column in self._fields[f].columns() for f in PERSONAL_FIELDS):
+            return True
+        inspection = self._inspection
+        if inspection is None or column not in inspection.table.columns:
+            return False
+        return inspection.columns[inspection.table.column_index(column)].field in PERSONAL_FIELDS
 
     def _samples_of(self, field: str, column: str) -> str:
         inspection = self._inspection
@@ -384,22 +419,29 @@ class MapPage(QWidget):
 
     # -- layout -------------------------------------------------------------------------------
 
-    def _settings_widgets(self) -> list[QWidget]:
-        return [self.timezone_combo, self.region_combo, self.time_format_edit, self.group_check]
-
     def _set_enabled(self, enabled: bool) -> None:
         for field in self._fields.values():
             field.set_enabled(enabled)
-        for widget in [*self._settings_widgets(), self.load_button, self.save_button]:
+        for widget in [*self.reading.editors(), self.load_button, self.save_button]:
             widget.setEnabled(enabled)
+        self.filters_editor.set_enabled(enabled)
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = []
         for field in self._fields.values():
             chain += field.focus_chain()
-        chain += [*self._settings_widgets(), self.load_button, self.save_button]
+        chain += [*self.reading.editors(), *self.filters_editor.focus_chain()]
+        chain += [self.load_button, self.save_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidget(widget)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    return scroll
 
 
 def _other_sheet(profile: MappingProfile, sheet: str | None, sheets: tuple[str, ...]) -> bool:
