@@ -98,6 +98,20 @@ def test_hash_email_passes_a_sha256_through_lowercased() -> None:
 
 
 @pytest.mark.parametrize(
+    "value",
+    [
+        "Jane Doe <Jane@Acme.com>",
+        "Jane Doe (jane@acme.com)",
+        "<jane@acme.com>",
+        " J. (jane@acme.com) ",
+    ],
+)
+def test_an_address_with_its_display_name_hashes_as_the_address(value: str) -> None:
+    # CRMs export contacts as "Name (email)" (HubSpot's Associated Contact) or "Name <email>".
+    assert hash_email(value) == hashlib.sha256(b"jane@acme.com").hexdigest()
+
+
+@pytest.mark.parametrize(
     ("value", "reason"),
     [
         ("jane.doe.acme.com", "no '@'"),
@@ -110,7 +124,7 @@ def test_hash_email_passes_a_sha256_through_lowercased() -> None:
         ("jane@.acme.com", "not a domain"),
         ("jane@acme.com.", "not a domain"),
         ("jane doe@acme.com", "spaces"),
-        ("Jane <jane@acme.com>", "brackets"),
+        ("<jane@acme.com> <joe@acme.com>", "more than one '@'"),
         ("jane@acme.com;", "semicolons"),
         ("jane,doe@acme.com", "commas"),
     ],

@@ -397,3 +397,37 @@ def test_a_national_phone_is_read_in_the_first_of_the_rows_countries_where_it_is
     )
     hashes = [r.event["identifiers"][0]["hashed_phone_number"] for r in results]
     assert hashes == [sha("+447911123456"), sha("+447911123456"), sha("+14155550132")]
+
+
+def test_an_order_total_repeated_on_each_line_item_is_counted_once(export):
+    # WooCommerce's order exports repeat the order columns on every item row.
+    path = export(
+        ["Order Number", "Order Date", "Email", "Order Total Amount", "Order Refund Amount",
+         "Item Name", "Item Cost", "Quantity"],
+        [
+            ["2402", "2024-03-05 10:00", "a@example.com", "7250", "0", "Shawl", "4500", "1"],
+            ["2402", "2024-03-05 10:00", "a@example.com", "7250", "0", "Cap", "1250", "2"],
+            ["2406", "2024-03-06 10:00", "b@example.com", "5600", "600", "Jacket", "4800", "1"],
+            ["2406", "2024-03-06 10:00", "b@example.com", "5600", "600", "Belt", "600", "1"],
+            ["77", "2024-03-07 10:00", "c@example.com", "10", "", "Mug", "10", "1"],
+            ["77", "2024-03-07 10:00", "c@example.com", "10", "", "Mug", "10", "1"],
+        ],
+    )  # fmt: skip
+    results, _ = prepare(
+        path,
+        columns={
+            "conversion_id": "Order Number",
+            "conversion_time": "Order Date",
+            "email": "Email",
+            "value": "Order Total Amount",
+            "refunded_value": "Order Refund Amount",
+            "content_name": "Item Name",
+            "content_price": "Item Cost",
+            "content_num_items": "Quantity",
+        },
+        group_by_conversion_id=True,
+        timezone="UTC",
+    )
+    # 7250 once, not 14500; 5600 less 600 once; two equal mugs at 10 are 10 + 10 line values
+    # only when the items' prices add up to more than the repeated amount.
+    assert [r.event["value"] for r in results] == [7250, 5000, 20]

@@ -14,7 +14,19 @@ from twconv_gui.core.reading.opening import open_table
 Make = Callable[..., Path]
 MakeBytes = Callable[[str, bytes], Path]
 
-PLACEHOLDERS = ["null", "NULL", "Null", "N/A", "n/a", "#N/A", "-", "(blank)", "nil", " N/A "]
+PLACEHOLDERS = [
+    "null",
+    "NULL",
+    "Null",
+    "N/A",
+    "n/a",
+    "#N/A",
+    "-",
+    "(blank)",
+    "nil",
+    " N/A ",
+    "(not set)",
+]
 
 
 @pytest.mark.parametrize("value", PLACEHOLDERS)

@@ -323,3 +323,23 @@ def test_empty_chosen_sheet_lists_every_sheet(make_xlsx: Make) -> None:
     with pytest.raises(ReadError) as caught:
         open_table(path, sheet="Empty")
     assert "Its sheets: Data (3 rows × 3 columns), Empty (empty)." in str(caught.value)
+
+
+def test_a_one_column_cover_sheet_with_text_rows_is_passed_over(tmp_path):
+    from openpyxl import Workbook
+
+    from twconv_gui.core.reading.opening import open_table
+
+    book = Workbook()
+    cover = book.active
+    cover.title = "Summary"
+    for line in ("Weekly offline sales", "Generated 02/04/2024 09:00", None, "See next sheet"):
+        cover.append([line])
+    orders = book.create_sheet("Orders")
+    orders.append(["Order Ref", "Order Date", "Email"])
+    orders.append(["OX-1", "2024-03-05 14:22", "ana@example.com"])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    table = open_table(path)
+    assert table.sheet == "Orders"
+    assert table.columns == ("Order Ref", "Order Date", "Email")

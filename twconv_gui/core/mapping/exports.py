@@ -222,6 +222,22 @@ KNOWN_EXPORTS: tuple[KnownExport, ...] = (
         ),
     ),
     KnownExport(
+        # Contacts with their most recent deal (HubSpot's "Recent Deal Amount/Close Date"):
+        # the sale is the deal, so its close date is the time; contacts without one are no
+        # sale. Lifecycle stages: subscriber, lead, marketingqualifiedlead,
+        # salesqualifiedlead, opportunity, customer, evangelist, other (HubSpot knowledge
+        # base, "Use lifecycle stages").
+        "HubSpot contacts export",
+        _sig("Record ID|Lifecycle Stage|Email", "Record ID|Recent Deal Amount"),
+        prefer={"conversion_id": ("Record ID",),
+                "conversion_time": ("Recent Deal Close Date", "Close Date"),
+                "value": ("Recent Deal Amount", "Total Revenue")},
+        rules=(
+            _Rule(("Recent Deal Close Date",), KEEP, NON_EMPTY, (),
+                  "a contact without a closed deal is no sale"),
+        ),
+    ),
+    KnownExport(
         "Meta offline events file",
         _sig("event_name|event_time|email", "event_name|event_time|phone",
              "event_name|event_time|fn"),
@@ -307,7 +323,22 @@ def _known_filters(
 
 def _is_status_header(column: str) -> bool:
     h = header(column)
-    return h.compact in syn.STATUS_HEADERS or h.bare in syn.STATUS_HEADERS
+    return (
+        h.compact in syn.STATUS_HEADERS or h.bare in syn.STATUS_HEADERS or _is_event_header(column)
+    )
+
+
+def _is_event_header(column: str) -> bool:
+    h = header(column)
+    return h.compact in syn.EVENT_NAME_HEADERS or h.bare in syn.EVENT_NAME_HEADERS
+
+
+def not_a_purchase(value: str) -> bool:
+    """Whether a conversion action's name is no purchase ("Qualified Lead", "Sign Up")."""
+    folded = _fold(value)
+    words = folded.split()
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+    return folded in syn.NOT_A_PURCHASE or any(w in syn.NOT_A_PURCHASE for w in (*words, *pairs))
 
 
 def suggest_filters(
@@ -320,6 +351,11 @@ def suggest_filters(
         if column in filtered or not _is_status_header(column):
             continue
         bad = [v for v in _distinct(cells) if not_a_sale(v)]
+        if not bad and _is_event_header(column):
+            distinct = _distinct(cells)
+            bad = [v for v in distinct if not_a_purchase(v)]
+            if bad and len(bad) == len(distinct):
+                continue  # every row is such an action: the user decides what they send
         if not bad:
             continue
         shown = ", ".join(f'"{v}"' for v in bad[:6]) + (", …" if len(bad) > 6 else "")

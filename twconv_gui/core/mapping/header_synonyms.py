@@ -28,6 +28,7 @@ EXACT: dict[str, dict[str, float]] = {
         "purchase date": 0.97, "purchase time": 0.95, "purchased at": 0.95,
         "transaction date": 0.95, "transaction time": 0.95, "sale date": 0.95,
         "close date": 0.96, "closed date": 0.96, "closed at": 0.9, "won date": 0.96,
+        "won at": 0.97, "closed won at": 0.97, "date won": 0.96,
         "paid at": 0.85, "paid date": 0.85, "payment date": 0.85, "date paid": 0.85,
         "completed at": 0.8, "completed date": 0.8, "date completed": 0.8,
         "call date": 0.9, "call start": 0.85, "call started": 0.85, "start time": 0.75,
@@ -379,6 +380,19 @@ NOT_A_SALE: frozenset[str] = frozenset((
     "fallido", "fallida", "reembolsado", "reembolsada", "cancelado", "cancelada", "anulado",
     "anulada", "rechazado", "rechazada", "pendiente", "expirado", "expirada", "abandonado",
     "abandonada", "denegado", "denegada", "perdido", "impago",
+))
+# Columns naming the conversion action or event of each row (Google's offline template,
+# Meta's files, CRM activity exports), and the words of actions that are no purchase.
+EVENT_NAME_HEADERS: tuple[str, ...] = (
+    "conversionname", "conversionaction", "conversionactionname", "eventname", "event",
+    "eventtype", "activitytype",
+)
+NOT_A_PURCHASE: frozenset[str] = frozenset((
+    "lead", "leads", "qualified lead", "sign up", "signup", "registration",
+    "complete registration", "subscribe", "subscription started", "add to cart", "addtocart",
+    "initiate checkout", "initiatecheckout", "view content", "viewcontent", "page view",
+    "pageview", "submit application", "start trial",
+    "add payment info", "add to wishlist",
 ))
 PARTIAL_WORDS: tuple[str, ...] = (
     "partial", "partially", "teilweise", "teilerstattet", "partiel", "partiellement",

@@ -20,11 +20,15 @@ class Header:
     bare: str  # compact without a trailing "(...)": "Total (EUR)" -> "total"
 
 
+_CUSTOM_FIELD = re.compile(r"__c\s*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def header(text: str) -> Header:
     """The words of a header: case folded, accents stripped, "#" read as "number"."""
 
     def words(t: str) -> list[str]:
+        t = _CUSTOM_FIELD.sub("", t)  # Salesforce's custom fields: "WON_AT__C" is "won at"
         t = re.sub(r"([a-z])([A-Z])", r"\1 \2", t.replace("#", " number "))
         t = strip_accents(t).casefold()
         return " ".join(re.findall(r"[^\W_]+", t)).replace("line item", "lineitem").split()

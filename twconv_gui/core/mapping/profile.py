@@ -15,6 +15,7 @@ import phonenumbers
 from twconv_gui.core.errors import MappingError
 from twconv_gui.core.mapping.fields import FIELD_NAMES, HELPER_FIELDS, HELPS, IDENTIFIER_FIELDS
 from twconv_gui.core.mapping.filters import RowFilter, parse_filters
+from twconv_gui.core.normalize import zones
 
 PROFILE_KEYS = (
     "columns",
@@ -253,14 +254,16 @@ class MappingProfile:
 
 
 def check_timezone(name: str, errors: list[str]) -> None:
-    """Append a message to `errors` when `name` is not an IANA time zone."""
+    """Append a message to `errors` when `name` is neither an IANA time zone nor a zone the
+    time converter reads (a fixed offset such as "UTC-05:00", an abbreviation such as PST)."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        errors.append(
-            f'"timezone" {name!r} is not a time zone name; use an IANA name such as '
-            '"America/New_York", "Europe/Berlin" or "UTC"'
-        )
+        if zones.parse_zone(name) is None:
+            errors.append(
+                f'"timezone" {name!r} is not a time zone name; use an IANA name such as '
+                '"America/New_York", "Europe/Berlin" or "UTC", or an offset such as "+05:30"'
+            )
 
 
 def _did_you_mean(name: str) -> str:

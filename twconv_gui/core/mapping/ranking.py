@@ -135,7 +135,11 @@ def contact_fallbacks(
         p = profiles[column]
         if p.rows and not p.n:
             continue  # empty in the whole sample
-        if p.n:
+        if fname == "twclid":
+            # A landing URL beside the click id column: some rows carry ?twclid= only there.
+            if not p.count(kinds.TWCLID_URL):
+                continue
+        elif p.n:
             mask = kinds.EMAIL | kinds.SHA if fname == "email" else kinds.PHONE | kinds.SHA
             mask |= kinds.PHONE_LOOSE if fname == "phone" else 0
             if p.count(mask) < 0.5 * p.n:

@@ -17,7 +17,7 @@ from twconv_gui.core.mapping import values as kinds
 from twconv_gui.core.mapping.candidates import ColumnSuggestion, candidates
 from twconv_gui.core.mapping.exports import KnownExport, SuggestedFilter, recognize, suggest_filters
 from twconv_gui.core.mapping.fields import FIELD_NAMES
-from twconv_gui.core.mapping.headers import header
+from twconv_gui.core.mapping.headers import header, header_matches
 from twconv_gui.core.mapping.line_items import repeated_ids
 from twconv_gui.core.mapping.ranking import (
     CONTACT_FIELDS,
@@ -95,6 +95,35 @@ def _prefer(
     return out
 
 
+def _prefer_time_of_day(
+    cands: list[ColumnSuggestion], columns: Sequence[str], profiles: Sequence[ValueProfile]
+) -> list[ColumnSuggestion]:
+    """A sale-time column with the time of day wins over a date-only one ("Won At" over "Close
+    Date"), when its header says it is the sale's time as surely: times of day are not lost."""
+    by_column = dict(zip(columns, profiles, strict=True))
+    times = [c for c in cands if c.field == "conversion_time"]
+    if not times:
+        return cands
+    best = max(c.score for c in times)
+
+    def full(c: ColumnSuggestion) -> bool:
+        p = by_column[c.column]
+        return bool(p.n) and p.count(kinds.DATETIME) >= 0.8 * p.n
+
+    def sale_header(c: ColumnSuggestion) -> bool:
+        return header_matches(c.column).get("conversion_time", (0.0, ""))[0] >= 0.95
+
+    winner = next(
+        (c for c in sorted(times, key=lambda c: -c.score) if full(c) and sale_header(c)), None
+    )
+    if winner is None or winner.score >= best:
+        return cands
+    raised = replace(
+        winner, score=round(best + 0.001, 3), reason=f"{winner.reason}; it keeps the time of day"
+    )
+    return [raised if c is winner else c for c in cands]
+
+
 def _with_contacts(
     cands: list[ColumnSuggestion],
     columns: Sequence[str],
@@ -166,6 +195,7 @@ def suggest_mapping(
     countries = helpers.country_columns(columns, values)
     cands = _with_contacts(cands, columns, profiles, values, countries)
 
+    cands = _prefer_time_of_day(cands, columns, profiles)
     first = _assign(cands, order, {})
     if "content_id" in first or "content_name" in first:
         # a file with product columns: its quantity is the product's quantity
@@ -179,7 +209,7 @@ def suggest_mapping(
 
     fallbacks: dict[str, list[str]] = {}
     by_column = dict(zip(columns, profiles, strict=True))
-    for fname in CONTACT_FIELDS:
+    for fname in (*CONTACT_FIELDS, "twclid"):
         if fname not in chosen:
             continue
         ranked = sorted(

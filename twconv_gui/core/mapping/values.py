@@ -36,6 +36,8 @@ from twconv_gui.core.reading.table import Cell
 MAX_VALUES = 100  # non-empty values looked at per column
 
 _EMAIL_RE = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^\W\d_]{2,}")
+# "Dana White (dana@x.com)" or "Dana White <dana@x.com>": a contact as CRMs export it.
+_NAMED_EMAIL_RE = re.compile(r"[^<>()@]*[<(][^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^\W\d_]{2,}[>)]\s*")
 _SHA_RE = re.compile(r"[0-9a-fA-F]{64}")
 _TZ = r"(?P<z>\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?"
 _HMS = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?)?"
@@ -92,7 +94,7 @@ def classify_text(s: str) -> int:
         return flags | (QTY if len(s) <= 4 and s[0] != "0" and int(s) <= 1000 else 0)
     if "=" in s and "twclid=" in s.casefold():
         return TWCLID_URL | TEXT
-    if "@" in s and _EMAIL_RE.fullmatch(s):
+    if "@" in s and (_EMAIL_RE.fullmatch(s) or _NAMED_EMAIL_RE.fullmatch(s)):
         return EMAIL
     digits = len(s) - len(s.translate(_NO_DIGITS))
     if digits and (special := _special_kind(s)):

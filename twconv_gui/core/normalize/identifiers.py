@@ -77,6 +77,8 @@ def hash_email(value: Cell) -> str:
         )
     if text[:7].lower() == "mailto:":
         text = unquote(text[7:].split("?", 1)[0]).strip()
+    elif text[-1:] in _CLOSING and (named := _NAMED_ADDRESS.fullmatch(text)) is not None:
+        text = named["address"].strip()  # "Dana White <dana@x.com>", "Dana White (dana@x.com)"
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.lower()
@@ -101,6 +103,10 @@ def hash_email(value: Cell) -> str:
         )
     return _SHA256(text.encode("utf-8")).hexdigest()
 
+
+_CLOSING = frozenset(">)")
+# A display name with the address in angle brackets or parentheses, as CRMs export contacts.
+_NAMED_ADDRESS = re.compile(r"[^<>()@]*[<(](?P<address>[^<>()\s]+@[^<>()\s]+)[>)]\s*")
 
 _URLISH = frozenset("/?=&#")
 

@@ -52,8 +52,10 @@ def finish(rows: list[RowValues]) -> PreparedEvent:
     if any(p.is_error for p in problems):
         problems.extend(_held_back(rows, problems))
         return PreparedEvent(row_numbers, None, _with_id(problems, first.conversion_id))
+    order_total = _order_level(rows, [r.value for r in rows], "value")
     sale_value, fully_refunded = net_of_refunds(
-        _sum([r.value for r in rows]), _sum([r.refunded for r in rows])
+        order_total,
+        _order_level(rows, [r.refunded for r in rows], "refunded_value", check_lines=False),
     )
     if fully_refunded:
         return PreparedEvent(row_numbers, None, (_refunded(first),))
@@ -115,6 +117,34 @@ def _finish_row(row: RowValues) -> tuple[tuple[int], dict[str, Any] | None, tupl
         contents=[row.content] if row.content else None,
     )
     return (row.row,), event, tuple(problems) if problems else ()
+
+
+_LINE_WORDS = ("item", "line", "product", "article", "artikel", "position", "sku")
+
+
+def _order_level(
+    rows: list[RowValues], values: list[Decimal | None], field: str, *, check_lines: bool = True
+) -> Any:
+    """The order's amount from its line-item rows: their sum, unless every row repeats the
+    same order-level amount (WooCommerce exports write "Order Total" on each item row).
+
+    Repeated equal amounts are the order's total when the column is not a line column and
+    the items' own prices (content_price x quantity) do not add up to more than it.
+    """
+    present = [v for v in values if v is not None]
+    if len(present) < 2 or any(v != present[0] for v in present[1:]):
+        return _sum(present) if present else None
+    column = (rows[0].columns.get(field) or "").casefold()
+    if any(word in column for word in _LINE_WORDS):
+        return _sum(present)
+    lines = [
+        Decimal(str(r.content["content_price"])) * int(r.content.get("num_items") or 1)
+        for r in rows
+        if r.content and r.content.get("content_price") is not None
+    ]
+    if check_lines and lines and sum(lines) > present[0]:
+        return _sum(present)
+    return present[0]
 
 
 def _refunded(row: RowValues) -> Problem:

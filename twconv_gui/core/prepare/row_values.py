@@ -148,7 +148,8 @@ class RowValues:
             )
         else:
             mapped = [self.columns[f] for f in IDENTIFIER_KEYS if f in self.columns]
-            where = f" ({', '.join(mapped)} are empty)" if mapped else ""
+            verb = "is" if len(mapped) == 1 else "are"
+            where = f" ({', '.join(mapped)} {verb} empty)" if mapped else ""
             problems.append(
                 self.missing(
                     "",

@@ -25,6 +25,8 @@ PLACEHOLDERS: tuple[str, ...] = (
     "(blank)",
     "(Blank)",
     "(BLANK)",
+    # Google Analytics and the tools that export its dimensions: no value was recorded.
+    "(not set)",
 )
 # The padding tolerated around a placeholder. Listing the padded forms keeps the per-cell
 # test to one dict lookup (a strip() of every cell costs about three times as much).

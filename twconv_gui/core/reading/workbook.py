@@ -282,6 +282,10 @@ def _no_data_rows(where: str, header_row: int) -> str:
     return f"{where} has a header row (row {header_row}) but no data rows below it."
 
 
+def _named_columns(survey: _Survey) -> int:
+    return sum(1 for header in survey.layout.source_headers if header.strip())
+
+
 def _pick_default(
     workbook: python_calamine.CalamineWorkbook, path: Path, kind: str
 ) -> tuple[int, python_calamine.CalamineSheet, _Survey]:
@@ -293,6 +297,9 @@ def _pick_default(
     names = list(workbook.sheet_names)
     loaded: dict[int, python_calamine.CalamineSheet] = {}
     headers_only: list[tuple[int, _Survey]] = []
+    # A one-column sheet with "rows" is most often a cover ("Weekly sales", "See next sheet"):
+    # it is taken only when no sheet holds a table of two columns or more.
+    single_column: tuple[int, python_calamine.CalamineSheet, _Survey] | None = None
     for index in _worksheet_order(workbook):
         candidate = _load_sheet(workbook, index, path.name, kind)
         loaded[index] = candidate
@@ -300,8 +307,13 @@ def _pick_default(
         if survey is None:
             continue
         if survey.has_data_rows:
-            return index, candidate, survey
+            if _named_columns(survey) >= 2:
+                return index, candidate, survey
+            single_column = single_column or (index, candidate, survey)
+            continue
         headers_only.append((index, survey))
+    if single_column is not None:
+        return single_column
     sizes = _sizes(workbook, loaded, path, kind)
     if not headers_only:
         raise ReadError(
