@@ -227,3 +227,21 @@ def test_filters_model_passes_the_model_tester(page, qtbot, qtmodeltester):
     with qtbot.waitSignal(editor.counted, timeout=5000):
         editor.set_filters([REFUNDED, RowFilter("Total", KEEP, ABOVE_ZERO)])
     qtmodeltester.check(editor.model)
+
+
+def test_the_counts_judge_the_line_items_of_an_order_together(qtbot, monkeypatch):
+    # Shopify writes Financial Status on an order's first line item only.
+    from pathlib import Path
+
+    shopify = Path(__file__).parents[1] / "exports" / "shopify_orders_export.csv"
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
+    session = Session()
+    page = MapPage(session)
+    qtbot.addWidget(page)
+    session.set_inspection(inspect_file(str(shopify)))
+    page.apply_now()
+    editor = page.filters_editor
+    assert page.group_check.isChecked()
+    qtbot.waitUntil(lambda: "leave out 3 rows" in editor.summary.text(), timeout=5_000)
+    page.group_check.setChecked(False)  # one row at a time: the items' empty status counts
+    qtbot.waitUntil(lambda: "leave out 7 rows" in editor.summary.text(), timeout=5_000)

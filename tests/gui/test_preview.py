@@ -317,3 +317,38 @@ def test_cancel_a_big_preparation(tmp_path, qtbot):
     assert "cancelled" in page.status_label.text()
     assert page.model.rowCount() == 0
     assert prepared == []
+
+
+def test_rows_left_out_by_a_filter_say_so_and_are_counted_apart(qtbot, tmp_path):
+    path = tmp_path / "payments.csv"
+    write_csv(
+        path,
+        ["id", "Created", "Email", "Status"],
+        [
+            ["ch_1", "2026-03-02 10:15", "a@example.com", "Paid"],
+            ["ch_2", "2026-03-02 10:20", "b@example.com", "Failed"],
+            ["ch_3", "2026-03-02 10:25", "not an email", "Paid"],
+        ],
+    )
+    session = Session()
+    session.set_inspection(inspect_file(str(path)))
+    session.set_profile(
+        MappingProfile.from_dict(
+            {
+                "columns": {"conversion_id": "id", "conversion_time": "Created", "email": "Email"},
+                "constants": {"event_id": "o87ne"},
+                "filters": [{"column": "Status", "drop": ["Failed"]}],
+            }
+        )
+    )
+    page = PreviewPage(session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.prepared, timeout=10_000):
+        assert page.prepare()
+    assert page.counts_label.text() == (
+        "1 ready · 1 rejected · 1 left out (not sales) · 0 warnings · 1 conversions to send"
+    )
+    assert cell(page.model, 1, "Status") == "Left out"
+    select(page, 1)
+    assert page.detail_label.text() == "Row 3: left out, not a sale (not sent). Why:"
+    assert "left out by filter (Status is Failed)" in page.json_pane.toPlainText()

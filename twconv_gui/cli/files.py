@@ -87,8 +87,6 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
     profile = report.profile
     for name, more in profile.fallbacks.items():
         out.write(f"  {name:<18}   then {', '.join(f'{c!r}' for c in more)} when empty\n")
-    for row_filter in profile.filters:
-        out.write(f"  left out: rows where {row_filter.describe()}\n")
     for note in report.notes:
         out.write(f"\nNote: {note}\n")
     if args.write_mapping:
@@ -160,7 +158,11 @@ def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -
     if summary.rows_left_out:
         out.write(f"  left out: {summary.rows_left_out:,} rows (not sales)\n")
         for reason, count in summary.left_out.items():
-            out.write(f"    left out by filter: {count:,} rows ({reason})\n")
+            rows = f"{count:,} row{'' if count == 1 else 's'}"
+            if reason.startswith("the sale was refunded"):
+                out.write(f"    refunded in full: {rows}\n")
+            else:
+                out.write(f"    left out by filter: {rows} ({reason})\n")
     out.write(f"  warnings: {summary.warnings:,}\n")
     for note in summary.column_notes:
         out.write(f"\nNote: {note}\n")

@@ -173,6 +173,7 @@ def summary_dict(summary: UploadSummary) -> dict[str, Any]:
         else ("dry-run" if summary.dry_run else None),
         "rows_read": summary.rows_read,
         "rows_rejected": summary.rows_rejected,
+        "rows_left_out": summary.rows_left_out,
         "events_total": summary.events_total,
         "events_acknowledged": summary.events_acknowledged,
         "events_rejected": summary.events_rejected,

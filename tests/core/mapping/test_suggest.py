@@ -214,7 +214,6 @@ def test_hubspot_deals_export() -> None:
         "price_currency": "Currency",
         "value": "Amount",
         "conversion_id": "Record ID",
-        "description": "Deal Name",
     }
     check_invariants(result, HUBSPOT)
 
@@ -238,7 +237,6 @@ def test_salesforce_opportunities_export() -> None:
         "phone": "Contact: Mobile Phone",
         "value": "Amount",
         "conversion_id": "Opportunity ID",
-        "description": "Opportunity Name",
     }
 
 
@@ -301,7 +299,6 @@ def test_stripe_payments_export() -> None:
         "price_currency": "Currency",
         "value": "Amount",
         "conversion_id": "id",
-        "description": "Description",
         "refunded_value": "Amount Refunded",
     }
     assert result.timezone == "UTC"  # from the header "Created (UTC)"

@@ -81,6 +81,20 @@ def test_free_text_is_never_a_description_and_notes_say_the_time_zone() -> None:
     assert not any("computer's zone" in n for n in result.notes)
 
 
+def test_a_description_column_is_sent_only_when_the_user_maps_it() -> None:
+    columns = ["id", "Description", "Created (UTC)", "Amount", "Customer Email"]
+    rows = table(
+        columns,
+        *(
+            {"id": f"ch_{i}", "Description": f"Order for Jane Doe, 555-01{i:02d}",
+             "Created (UTC)": "2024-03-05 14:22:10", "Amount": "12.50",
+             "Customer Email": f"c{i}@example.com"}
+            for i in range(20)
+        ),
+    )  # fmt: skip
+    assert "description" not in suggest_mapping(columns, rows).columns
+
+
 def test_shopify_filters_leave_out_refunded_and_pending_orders() -> None:
     rows = shop_rows()
     result = suggest_mapping(SHOP, rows)

@@ -190,6 +190,9 @@ def suggest_mapping(
     order = {c: i for i, c in enumerate(columns)}
     export = recognize(columns)
     cands = candidates(columns, profiles, has_rows=bool(sample_rows))
+    # Privacy by default: a description column is text someone typed (a charge's note, a deal's
+    # summary) and may name the customer; it is sent only when the user maps it.
+    cands = [c for c in cands if c.field != "description"]
     if export is not None:
         cands = _prefer(cands, export, columns)
     countries = helpers.country_columns(columns, values)

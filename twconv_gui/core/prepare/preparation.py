@@ -54,6 +54,7 @@ class PrepareSummary:
 
     def add_left_out(self, problem: Problem, rows: int) -> None:
         reason = problem.message.removeprefix("left out by filter (").removesuffix(")")
+        reason = reason.removeprefix("left out: ")
         self.rows_left_out += rows
         self.left_out[reason] = self.left_out.get(reason, 0) + rows
 

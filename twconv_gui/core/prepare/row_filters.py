@@ -9,7 +9,7 @@ from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.filters import RowFilter, first_leaving_out
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem, Severity
-from twconv_gui.core.reading.table import Table
+from twconv_gui.core.reading.table import Cell, Table
 
 _CHUNK = 20_000
 
@@ -30,8 +30,10 @@ def count_left_out(
 ) -> list[int]:
     """How many rows each filter of the profile leaves out, one count per filter.
 
-    A row is counted under the first filter that leaves it out; rows are taken one by one
-    (grouped line items are counted as rows). Columns missing from the table count 0.
+    Rows are judged as the preparation judges them: one by one, or, with grouping by
+    conversion id, as the line items of one order together (an order-level column written on
+    the first item only does not leave out the other items). Each row is counted under the
+    first filter that leaves it out. Filters on columns missing from the table count 0.
     """
     slots = [i for i, f in enumerate(profile.filters) if f.column in table.columns]
     filters = [profile.filters[i] for i in slots]
@@ -39,10 +41,31 @@ def count_left_out(
     if not filters:
         return list(counts.values())
     positions = [table.column_index(f.column) for f in filters]
+    id_column = profile.columns.get("conversion_id")
+    grouped = profile.group_by_conversion_id and id_column in table.columns
+    id_at = table.column_index(id_column) if grouped and id_column is not None else None
+    groups: dict[object, list[list[Cell]]] = {}
     for done, (_, row) in enumerate(table.rows(), 1):
         if not done % _CHUNK and cancel is not None and cancel.is_set():
             raise Cancelled
-        hit = first_leaving_out(filters, [[row[p] for p in positions]])
+        cells = [row[p] for p in positions]
+        key = _group_key(row[id_at]) if id_at is not None else None
+        if key is None:
+            hit = first_leaving_out(filters, [cells])
+            if hit is not None:
+                counts[slots[hit]] += 1
+        else:
+            groups.setdefault(key, []).append(cells)
+    for members in groups.values():
+        hit = first_leaving_out(filters, members)
         if hit is not None:
-            counts[slots[hit]] += 1
+            counts[slots[hit]] += len(members)
     return list(counts.values())
+
+
+def _group_key(cell: Cell) -> object:
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    return cell.strip() if isinstance(cell, str) else cell

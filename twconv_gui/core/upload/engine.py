@@ -378,6 +378,7 @@ class Upload:
         summary.events_acknowledged = self._acknowledged_now + producer.skipped_events
         summary.rows_read = self._preparation.summary.rows_read
         summary.rows_rejected = self._preparation.summary.rows_rejected
+        summary.rows_left_out = self._preparation.summary.rows_left_out
 
     def _progress(self, phase: Phase, finished: tuple[BatchResult, ...] = ()) -> UploadProgress:
         self._settle_totals()

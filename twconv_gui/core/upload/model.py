@@ -78,6 +78,7 @@ class UploadSummary:
     job: JobRecord | None = None
     rows_read: int = 0
     rows_rejected: int = 0
+    rows_left_out: int = 0  # not sales: left out by the mapping's filters or refunded in full
     events_total: int = 0
     events_acknowledged: int = 0
     events_rejected: int = 0
@@ -181,6 +182,10 @@ def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
     if summary.rows_rejected:
         lines.append(
             f"Rows rejected before sending: {summary.rows_rejected:,} (see rejected-rows.csv)."
+        )
+    if summary.rows_left_out:
+        lines.append(
+            f"Rows left out as no sale (filters, full refunds): {summary.rows_left_out:,}."
         )
     if summary.flagged_batches:
         listed = ", ".join(map(str, summary.flagged_batches))

@@ -51,6 +51,7 @@ class FiltersEditor(QGroupBox):
         super().__init__("Rows left out (filters)", parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._table: Table | None = None
+        self._grouping: tuple[str | None, bool] = (None, False)
         self._sample: Sequence[Sequence[Cell]] = ()
         self._is_personal: Callable[[str], bool] = lambda _column: False
         self._worker: FunctionWorker | None = None
@@ -99,6 +100,13 @@ class FiltersEditor(QGroupBox):
 
     def filters(self) -> list[RowFilter]:
         return self.model.filters()
+
+    def set_grouping(self, id_column: str | None, grouped: bool) -> None:
+        """Count as the preparation judges: the line items of one order together."""
+        grouping = (id_column, grouped)
+        if grouping != self._grouping:
+            self._grouping = grouping
+            self._after_change()
 
     def set_filters(self, filters: Sequence[RowFilter]) -> None:
         """Show `filters` (a loaded mapping) without `edited`; they are counted again."""
@@ -209,7 +217,12 @@ class FiltersEditor(QGroupBox):
     def _start_count(self) -> None:
         if self._table is None or not self.filters():
             return
-        profile = MappingProfile(filters=self.filters())
+        id_column, grouped = self._grouping
+        profile = MappingProfile(
+            columns={"conversion_id": id_column} if id_column else {},
+            filters=self.filters(),
+            group_by_conversion_id=grouped and id_column is not None,
+        )
         worker = FunctionWorker(count_left_out, self._table, profile)
         worker.signals.succeeded.connect(lambda counts, w=worker: self._counted(w, counts))
         worker.signals.failed.connect(lambda message, w=worker: self._count_failed(w, message))

@@ -12,7 +12,7 @@ from twconv_gui.core.mapping.filters import ABOVE_ZERO, DROP, NON_EMPTY, RowFilt
 from twconv_gui.core.reading.table import Cell
 
 FilterRole = Qt.ItemDataRole.UserRole + 1  # the RowFilter of a row
-HEADERS = ("Column", "Rows", "Values", "Left out")
+HEADERS = ("Column", "Action", "Values", "Left out")
 ACTION_TEXT = {DROP: "Leave out", "keep": "Keep only"}
 TEST_TEXT = {NON_EMPTY: "(filled)", ABOVE_ZERO: "(above zero)"}
 COUNTING_TEXT = "counting…"

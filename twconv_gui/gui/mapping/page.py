@@ -218,6 +218,7 @@ class MapPage(QWidget):
     def apply_now(self) -> None:
         """Rebuild the profile at once (edits do it after a short pause)."""
         self._debounce.stop()
+        self._count_as_grouped()
         profile, message = self._build()
         self.validation_label.setText(message)
         self.validation_label.setStyleSheet("" if profile else "color: #b00020;")
@@ -278,7 +279,14 @@ class MapPage(QWidget):
         return profile, READY_TEXT
 
     def _schedule(self) -> None:
+        self._count_as_grouped()
         self._debounce.start()
+
+    def _count_as_grouped(self) -> None:
+        """The filters' counts follow the grouping of line items into orders."""
+        self.filters_editor.set_grouping(
+            self._fields["conversion_id"].column(), self.group_check.isChecked()
+        )
 
     def _field_edited(self) -> None:
         self._show_hints()

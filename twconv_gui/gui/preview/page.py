@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem
 from twconv_gui.core.prepare.preparation import PrepareProgress
-from twconv_gui.core.prepare.preview import REJECTED, PreviewResult, PreviewRow
+from twconv_gui.core.prepare.preview import LEFT_OUT, REJECTED, PreviewResult, PreviewRow
 from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.gui.preview.model import HEADERS, PreviewModel
 from twconv_gui.gui.preview.worker import LatestProgress, build, keep_until_finished
@@ -367,8 +367,13 @@ class PreviewPage(QWidget):
             self.banner.hide()
         else:
             summary = result.summary
+            left_out = (
+                f"{summary.rows_left_out:,} left out (not sales) · "
+                if summary.rows_left_out
+                else ""
+            )
             self.counts_label.setText(
-                f"{summary.rows_ready:,} ready · {summary.rows_rejected:,} rejected · "
+                f"{summary.rows_ready:,} ready · {summary.rows_rejected:,} rejected · {left_out}"
                 f"{summary.warnings:,} warnings · {summary.events_ready:,} conversions to send"
             )
             self.banner.setText("\n".join(summary.column_notes))
@@ -438,6 +443,8 @@ def _describe(item: PreviewRow) -> str:
     where = f"Row {rows}" if len(item.rows) == 1 else f"Rows {rows}"
     if item.status == REJECTED:
         return f"{where}: rejected, not sent. Why:"
+    if item.status == LEFT_OUT:
+        return f"{where}: left out, not a sale (not sent). Why:"
     text = f"{where}: sent as below."
     warnings = [p.describe() for p in item.problems]
     return text + ("\nWarnings:\n" + "\n".join(warnings) if warnings else "")
