@@ -1,6 +1,5 @@
 """The preparation pipeline: from a real export file to the exact conversion objects."""
 
-import csv
 import hashlib
 import json
 import os
@@ -25,20 +24,6 @@ PLUS_PHONE_HASH = "253f19c09c76809aa11945560a9b8ec066b80858ce80523dff738740c6d55
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture
-def export(tmp_path):
-    def write(header, rows, name="export.csv", above=()):
-        path = tmp_path / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerows(above)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return path
-
-    return write
 
 
 def prepare(path, **profile):

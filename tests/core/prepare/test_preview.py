@@ -1,6 +1,5 @@
 """The preview: each conversion as it will be sent, beside the normalized identifiers it hashes."""
 
-import csv
 import hashlib
 import json
 import threading
@@ -30,19 +29,6 @@ SAMPLE_MAPPING = RESOURCES / "sample_mapping.json"
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture
-def export(tmp_path):
-    def write(header, rows, name="export.csv"):
-        path = tmp_path / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return path
-
-    return write
 
 
 def preview_of(path, **profile):

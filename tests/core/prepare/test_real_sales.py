@@ -19,19 +19,6 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@pytest.fixture
-def export(tmp_path):
-    def write(header, rows, name="export.csv"):
-        path = tmp_path / name
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
-        return path
-
-    return write
-
-
 def prepare(path, workers=1, **profile):
     profile.setdefault("constants", {"event_id": "o87ne"})
     preparation = Preparation(open_table(path), MappingProfile.from_dict(profile), workers=workers)
