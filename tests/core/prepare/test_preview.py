@@ -215,3 +215,19 @@ def test_cancel_while_reading_identifiers(export):
 def test_preview_rows_are_slotted():
     item = PreviewRow((2,), READY, None, ())
     assert not hasattr(item, "__dict__")
+
+
+def test_the_address_shown_is_the_one_hashed_whatever_its_notation(export):
+    path = export(
+        ["Time", "Email"],
+        [
+            ["2026-03-02 10:00", "mailto:Ana@Example.com?subject=Order"],
+            ["2026-03-02 10:00", "Dana White (dana.white@example.com)"],
+            ["2026-03-02 10:00", "Jose\u0301@example.com"],  # NFD accent
+        ],
+    )
+    result = preview_of(path, columns={"conversion_time": "Time", "email": "Email"})
+    shown = [row.email_normalized for row in result.rows]
+    assert shown == ["ana@example.com", "dana.white@example.com", "jos\u00e9@example.com"]
+    for row, address in zip(result.rows, shown, strict=True):
+        assert row.event["identifiers"] == [{"hashed_email": sha(address)}]

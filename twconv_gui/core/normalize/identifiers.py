@@ -17,6 +17,7 @@ from twconv_gui.core.reading.table import Cell
 __all__ = [
     "PhoneHasher",
     "hash_email",
+    "normalize_email",
     "is_sha256_hex",
     "normalize_ip",
     "normalize_twclid",
@@ -49,7 +50,15 @@ def _text_of(value: Cell, what: str) -> str:
 
 
 def hash_email(value: Cell) -> str:
-    """Hashes an email address the way X matches it: SHA-256 of the trimmed, lowercased text.
+    """SHA-256 of normalize_email(value): the hash X matches (a digest passes through)."""
+    text = normalize_email(value)
+    if len(text) == 64 and not text.strip(HEX_DIGITS):
+        return text
+    return _SHA256(text.encode("utf-8")).hexdigest()
+
+
+def normalize_email(value: Cell) -> str:
+    """The address whose SHA-256 X matches: trimmed, lowercased, checked for its structure.
 
     A value that already is a SHA-256 hex digest is passed through lowercased, never hashed
     again. A "mailto:" link is reduced to its address (its "?subject=..." tail dropped), and
@@ -61,7 +70,7 @@ def hash_email(value: Cell) -> str:
         value: a non-empty cell holding an email address or its SHA-256 hex digest.
 
     Returns:
-        64 lowercase hexadecimal digits.
+        The normalized address, or the digest lowercased when the cell holds one.
 
     Raises:
         ValueProblem: the value is not structurally an email address. The message never
@@ -101,7 +110,7 @@ def hash_email(value: Cell) -> str:
         raise ValueProblem(
             "is not an email address (the part after '@' is not a domain such as example.com)"
         )
-    return _SHA256(text.encode("utf-8")).hexdigest()
+    return text
 
 
 _CLOSING = frozenset(">)")

@@ -17,7 +17,7 @@ import phonenumbers
 from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.countries import region_of
-from twconv_gui.core.normalize.identifiers import PhoneHasher, hash_email, is_sha256_hex
+from twconv_gui.core.normalize.identifiers import PhoneHasher, is_sha256_hex, normalize_email
 from twconv_gui.core.normalize.problems import Problem, ValueProblem
 from twconv_gui.core.prepare.batching import MAX_BATCH_SIZE, check_batch_size
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS
@@ -32,10 +32,6 @@ LEFT_OUT = "left out"  # not a sale: a filter of the mapping or a full refund le
 # The phase reported while the raw email and phone cells are read for display.
 IDENTIFIERS_PHASE = "identifiers"
 
-# Trimmed around an email like core.identifiers does (white space, zero-width characters, BOM),
-# so the address shown is exactly the text whose SHA-256 is sent; each shown address is
-# checked against that hash anyway.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
@@ -231,22 +227,15 @@ class _Locator:
 
 def _email_display(cell: Cell, sent_hash: str | None) -> str | None:
     """The normalized address whose SHA-256 is (or would be) sent, or None."""
-    if not isinstance(cell, str):
-        return None
-    text = cell.strip()
-    if text and (text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
-        text = text.strip(_INVISIBLE).strip()
-    text = text.lower()
-    if not text or is_sha256_hex(text):
-        return None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if sent_hash is not None:
-        return text if digest == sent_hash else None
     try:
-        expected = hash_email(cell)
+        text = normalize_email(cell)
     except ValueProblem:
         return None
-    return text if digest == expected else None
+    if is_sha256_hex(text):
+        return None
+    if sent_hash is not None:
+        return text if hashlib.sha256(text.encode("utf-8")).hexdigest() == sent_hash else None
+    return text
 
 
 class _PhoneDisplay:
