@@ -49,6 +49,11 @@ MAPPING = {
 }
 
 
+# Area codes in service: phones are checked for validity, and a bench of invalid numbers would
+# measure warnings instead of hashes.
+AREA_CODES = (201, 202, 206, 212, 213, 303, 305, 312, 404, 415, 503, 512, 602, 617, 702, 718)
+
+
 def rows(count: int, seed: int = 1):
     rng = random.Random(seed)
     start = datetime(2026, 1, 1, 8, 0)
@@ -58,7 +63,7 @@ def rows(count: int, seed: int = 1):
             float(10_000_000 + i),
             when,
             f"Customer.{i}@Example{rng.randint(1, 50)}.com ",
-            f"({rng.randint(201, 989)}) 555-{rng.randint(0, 9999):04d}",
+            f"({rng.choice(AREA_CODES)}) 555-{rng.randint(0, 9999):04d}",
             round(rng.uniform(5, 2000), 2),
             "USD",
             rng.randint(1, 9),

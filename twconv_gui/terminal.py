@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -9,6 +10,15 @@ from typing import TextIO
 from tqdm import tqdm
 
 from twconv_gui.core.prepare.preparation import PrepareProgress
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a line shows.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from a file made safe for a terminal: an escape sequence in a header name could
+    retitle the window or rewrite what was printed; each control character becomes a space."""
+    return _CONTROLS.sub(" ", text)
 
 
 def is_tty(stream: TextIO) -> bool:
@@ -62,6 +72,7 @@ def format_table(
     cells = [
         [_cut(str(c), max_width if i < last else 10_000) for i, c in enumerate(row)] for row in rows
     ]
+    headers = [_cut(str(h), 10_000) for h in headers]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row):
@@ -75,5 +86,5 @@ def format_table(
 
 
 def _cut(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"

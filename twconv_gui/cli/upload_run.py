@@ -25,6 +25,7 @@ from twconv_gui.core.upload.model import (
     UploadOptions,
     UploadProgress,
     UploadSummary,
+    duplicate_risk,
     summary_lines,
 )
 from twconv_gui.terminal import format_table, is_tty
@@ -54,6 +55,9 @@ def run_upload(args: argparse.Namespace, out: TextIO, profile: MappingProfile, t
         report_dir=args.report_dir,
         events_per_15min=args.max_events_per_15min,
     )
+    risk = None if args.dry_run else duplicate_risk(profile.columns, profile.constants)
+    if risk:
+        print(f"Note: {risk}", file=sys.stderr)
     settings = api_settings(args, sign_in)
     credentials = None if args.dry_run else resolve_credentials(args.profile, store=store)[0]
     journal = None if args.dry_run else Journal(paths.journal_path())

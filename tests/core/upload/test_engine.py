@@ -223,7 +223,7 @@ def test_the_producer_announces_each_batch_it_queues_and_its_end(export):
     # senders wait on X goes out at once instead of at the next answer.
     preparation = Preparation(open_table(export(250)), MappingProfile.from_dict(PROFILE))
     halt = threading.Event()
-    producer = BatchProducer(preparation, 100, skip={}, halt=halt, queue_size=1)
+    producer = BatchProducer(preparation, 100, earlier={}, halt=halt, queue_size=1)
     first = producer.next_arrival()
     assert producer.next_arrival() is first  # nothing queued yet: the same one
     producer.start()

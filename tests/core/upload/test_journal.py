@@ -55,9 +55,11 @@ def start(journal, fingerprint="fp-1", **changes):
 
 def send(journal, job_id, number, rows, *, status=BatchStatus.ACKNOWLEDGED, error=None):
     journal.batch_in_flight(job_id, number, rows=rows, events=len(rows), payload_sha256="ab" * 32)
+    done = frozenset(range(len(rows))) if status is BatchStatus.ACKNOWLEDGED else frozenset()
     journal.batch_done(
-        job_id, number, status=status, debug_ids=[f"dbg{number}"], processed=len(rows), error=error
-    )
+        job_id, number, status=status, debug_ids=[f"dbg{number}"], processed=len(rows),
+        error=error, events=len(rows), acknowledged=done,
+    )  # fmt: skip
 
 
 def test_a_job_and_its_batches_round_trip_through_the_file(journal_file):
@@ -72,13 +74,11 @@ def test_a_job_and_its_batches_round_trip_through_the_file(journal_file):
             debug_ids=["d-1", "d-2"],
             processed=500,
             error=None,
+            events=500,
+            acknowledged=frozenset(range(500)),
         )
         finished = journal.finish_job(
-            job.id,
-            status=JobStatus.COMPLETED,
-            events_acknowledged=500,
-            events_rejected=0,
-            report_dir="/reports/job1",
+            job.id, status=JobStatus.COMPLETED, report_dir="/reports/job1"
         )
     with Journal(journal_file) as reopened:
         assert reopened.job(job.id) == finished

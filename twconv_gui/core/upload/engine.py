@@ -39,8 +39,8 @@ from twconv_gui.core.upload.model import (
     judge,
     stop_message,
 )
-from twconv_gui.core.upload.policy import open_job
-from twconv_gui.core.upload.producer import BatchProducer, ReadyBatch
+from twconv_gui.core.upload.policy import OpenedJob, open_job
+from twconv_gui.core.upload.producer import BatchProducer, ReadyBatch, batch_plan
 from twconv_gui.core.upload.reports import write_batch_report, write_upload_rejections
 from twconv_gui.core.upload.sender import BatchSender, SendOutcome, StopUpload
 
@@ -105,6 +105,11 @@ class Upload:
         self._last: BatchResult | None = None
         self._sent_at = 0.0
         self._acknowledged_now = 0  # by this run; a resumed job adds the earlier runs' events
+        self._rejected_now = 0
+        self._failed_now = 0  # events this run's requests could not deliver
+        self._opened: OpenedJob | None = None
+        self._sent_any = False  # a batch of this run went in flight (the job changed)
+        self._final = False  # the summary's counts are the journal's: no more live counting
 
     # -- the job ------------------------------------------------------------------------------
 
@@ -114,8 +119,10 @@ class Upload:
         try:
             if not self.options.dry_run:
                 assert self.journal is not None
-                job = open_job(self.journal, self.table, self.profile, self.options, self.api_base)
-                self.summary.job = job
+                self._opened = open_job(
+                    self.journal, self.table, self.profile, self.options, self.api_base
+                )
+                job = self.summary.job = self._opened.job
             yield from self._pipeline(job)
         except Cancelled:
             self.summary.cancelled = True
@@ -133,26 +140,28 @@ class Upload:
             if self._producer is not None:
                 self._producer.join()
             self._settle_totals()
-            if job is not None:
-                self._close_job(job)
-            elif self.options.dry_run and not self.summary.cancelled:
-                self._finish_dry_run()
+            try:
+                if job is not None:
+                    self._close_job(job)
+                elif self.options.dry_run and not self.summary.cancelled:
+                    self._finish_dry_run()
+            finally:
+                if self._opened is not None:
+                    self._opened.lease.release()
         yield self._progress(Phase.FINISHED)
 
     def _pipeline(self, job: JobRecord | None) -> Iterator[UploadProgress]:
         """Run the producer (preparation) and the senders side by side."""
         workers = self.options.workers
-        skip: dict[int, str] = {}
+        earlier: dict[int, BatchRecord] = {}
         if job is not None and self.journal is not None:
-            done = self.journal.acknowledged(job.id)
-            skip = {b.number: b.payload_sha256 for b in self.journal.batches(job.id)}
-            skip = {number: digest for number, digest in skip.items() if number in done}
+            earlier = {record.number: record for record in self.journal.batches(job.id)}
         preparation = Preparation(
             self.table, self.profile, event_id_override=self.options.event_id, cancel=self._halt
         )
         self._preparation = preparation
         self._producer = producer = BatchProducer(
-            preparation, self.options.batch_size, skip=skip, halt=self._halt,
+            preparation, self.options.batch_size, earlier=earlier, halt=self._halt,
             queue_size=2 * workers,
         ).start()  # fmt: skip
         yield self._progress(Phase.PREPARING)
@@ -256,12 +265,13 @@ class Upload:
         assert self.journal is not None
         if self._halt.is_set():
             return None
-        number, events, flat = batch.number, batch.events, batch.flat_rows
+        number, events, flat, total = batch.number, batch.events, batch.journal_rows, batch.total
+        self._sent_any = True
         self.journal.batch_in_flight(
-            job.id, number, rows=flat, events=len(events), payload_sha256=batch.digest
+            job.id, number, rows=flat, events=total, payload_sha256=batch.digest
         )
         try:
-            outcome = sender.send(events, batch.rows, batch.body)
+            outcome = sender.send(events, batch.rows, batch.body, batch.positions)
         except StopUpload as stop:
             self._halt.set()  # at once: queued batches must not repeat a 401/403/404
             self.journal.batch_done(
@@ -271,9 +281,16 @@ class Upload:
                 debug_ids=(),
                 processed=None,
                 error=stop.response.describe(),
+                events=total,
+                acknowledged=batch.earlier_acknowledged,
+                rejected=batch.earlier_rejected,
             )
             raise
-        status, error = judge(outcome, len(events))
+        acknowledged = batch.earlier_acknowledged.union(outcome.acknowledged_positions)
+        rejected = batch.earlier_rejected.union(outcome.rejected_positions)
+        status, error = judge(
+            outcome, events=total, acknowledged=len(acknowledged), rejected=len(rejected)
+        )
         processed = outcome.processed_total if outcome.acknowledged else None
         self.journal.batch_done(
             job.id,
@@ -282,6 +299,9 @@ class Upload:
             debug_ids=outcome.debug_ids,
             processed=processed,
             error=error,
+            events=total,
+            acknowledged=acknowledged,
+            rejected=rejected,
         )
         for rejection in outcome.rejections:
             self.journal.add_rejected(
@@ -315,8 +335,8 @@ class Upload:
         result, outcome = delivered
         summary.batches_sent += 1
         self._acknowledged_now += outcome.acknowledged
-        summary.events_rejected += sum(r.events for r in outcome.rejections)
-        summary.events_failed += outcome.failed_events
+        self._rejected_now += sum(r.events for r in outcome.rejections)
+        self._failed_now += outcome.failed_events
         if outcome.short_processed:
             summary.flagged_batches.append(result.number)
         self._last = result
@@ -326,7 +346,15 @@ class Upload:
 
     def _close_job(self, job: JobRecord) -> None:
         assert self.journal is not None
+        assert self._opened is not None
         summary = self.summary
+        before = self._opened.before_resume
+        records = self.journal.batches(job.id)
+        self._count_from_records(records)
+        if before is not None and not self._sent_any:
+            # A resume that sent nothing (refused, or nothing owed) leaves the job as it was.
+            summary.job = self.journal.restore_job(before)
+            return
         if summary.cancelled:
             status = JobStatus.CANCELLED
         elif summary.stopped:
@@ -337,19 +365,25 @@ class Upload:
             status = JobStatus.COMPLETED
         directory = self.options.report_dir or paths.job_reports_dir(job.id, job.started_at)
         with contextlib.suppress(TwconvError):  # the CLI and GUI say when no report was written
-            summary.reports = self._write_reports(directory, self.journal.batches(job.id), job)
+            summary.reports = self._write_reports(directory, records, job)
         finished = self._producer is not None and self._producer.error is None
         summary.job = self.journal.finish_job(
             job.id,
             status=status,
-            events_acknowledged=summary.events_acknowledged,
-            events_rejected=summary.events_rejected,
             message=summary.stopped,
             report_dir=str(directory),
             batches_total=summary.batches_total if finished else None,
             events_total=summary.events_total if finished else None,
             rows_rejected=summary.rows_rejected if finished else None,
         )
+
+    def _count_from_records(self, records: list[BatchRecord]) -> None:
+        """The summary's counts of events, as the job's batch records have them."""
+        summary = self.summary
+        self._final = True
+        summary.events_acknowledged = sum(record.events_acknowledged for record in records)
+        summary.events_rejected = sum(record.events_rejected for record in records)
+        summary.events_failed = sum(record.events_not_delivered for record in records)
 
     def _write_reports(
         self, directory: Path, records: list[BatchRecord], job: JobRecord | None
@@ -375,7 +409,10 @@ class Upload:
         summary.batches_total = producer.batches_total
         summary.events_total = producer.events_total
         summary.batches_skipped = producer.skipped_batches
-        summary.events_acknowledged = self._acknowledged_now + producer.skipped_events
+        if not self._final:
+            summary.events_acknowledged = self._acknowledged_now + producer.earlier_acknowledged
+            summary.events_rejected = self._rejected_now + producer.earlier_rejected
+            summary.events_failed = self._failed_now
         summary.rows_read = self._preparation.summary.rows_read
         summary.rows_rejected = self._preparation.summary.rows_rejected
         summary.rows_left_out = self._preparation.summary.rows_left_out
@@ -391,7 +428,7 @@ class Upload:
             estimated_rows = self.table.estimated_rows or summary.rows_read
             expected = max(expected, round(expected / summary.rows_read * estimated_rows))
         remaining = expected - summary.events_acknowledged
-        remaining -= summary.events_rejected + summary.events_failed
+        remaining -= summary.events_rejected + self._failed_now
         eta = remaining / rate if rate > 0 and phase is Phase.SENDING else None
         return UploadProgress(
             phase=phase,
@@ -403,30 +440,10 @@ class Upload:
             events_sent=summary.events_acknowledged + summary.events_rejected,
             events_acknowledged=summary.events_acknowledged,
             events_rejected=summary.events_rejected,
-            events_failed=summary.events_failed,
+            events_failed=self._failed_now,
             rate=rate,
             eta_seconds=eta,
             last_batch=self._last,
             finished_batches=finished,
             waiting_until=self._governor.paused_until(),
         )
-
-
-def batch_plan(batch: ReadyBatch) -> BatchRecord:
-    """A dry run's batch report line: what would be sent, never sent."""
-    flat = batch.flat_rows
-    return BatchRecord(
-        job_id=0,
-        number=batch.number,
-        rows=compact_rows(flat),
-        first_row=flat[0],
-        last_row=max(flat),
-        events=len(batch.events),
-        payload_sha256=batch.digest,
-        status=BatchStatus.PENDING,
-        attempts=0,
-        debug_ids=(),
-        processed=None,
-        error="dry run: not sent",
-        updated_at=datetime.now(UTC),
-    )

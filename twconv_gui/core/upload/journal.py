@@ -21,6 +21,7 @@ from twconv_gui.core.upload.journal_records import (
     JobRecord,
     JobStatus,
     RejectedEvent,
+    compact_positions,
     compact_rows,
     expand_rows,
     job_fingerprint,
@@ -41,6 +42,7 @@ __all__ = [
     "JobStatus",
     "Journal",
     "RejectedEvent",
+    "compact_positions",
     "compact_rows",
     "expand_rows",
     "job_fingerprint",
@@ -232,21 +234,17 @@ class Journal:
         job_id: int,
         *,
         status: JobStatus,
-        events_acknowledged: int,
-        events_rejected: int,
         message: str | None = None,
         report_dir: str | None = None,
         batches_total: int | None = None,
         events_total: int | None = None,
         rows_rejected: int | None = None,
     ) -> JobRecord:
-        """Record how a job ended.
+        """Record how a job ended (its counts of events come from its batch records).
 
         Args:
             job_id: the job.
             status: how it ended.
-            events_acknowledged: events X took, over all runs of the job.
-            events_rejected: events X refused.
             message: what the user is told (stored redacted).
             report_dir: where its reports went; None keeps the folder recorded at the start.
             batches_total: the batches the file made, when only known at the end (the upload
@@ -256,8 +254,8 @@ class Journal:
         """
         with self._write() as db:
             found = db.execute(
-                "UPDATE jobs SET status = ?, finished_at = ?, events_acknowledged = ?,"
-                " events_rejected = ?, message = ?, report_dir = coalesce(?, report_dir),"
+                "UPDATE jobs SET status = ?, finished_at = ?,"
+                " message = ?, report_dir = coalesce(?, report_dir),"
                 " batches_total = coalesce(?, batches_total),"
                 " events_total = coalesce(?, events_total),"
                 " rows_rejected = coalesce(?, rows_rejected)"
@@ -265,8 +263,6 @@ class Journal:
                 (
                     JobStatus(status).value,
                     _now(),
-                    events_acknowledged,
-                    events_rejected,
                     _clean(message),
                     report_dir,
                     batches_total,
@@ -278,6 +274,20 @@ class Journal:
             if not found:
                 raise self._no_job(job_id)
         return self.job(job_id)
+
+    def restore_job(self, job: JobRecord) -> JobRecord:
+        """Put back how a job stood before a resume that sent nothing (refused or idle)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE jobs SET status = ?, finished_at = ?, message = ? WHERE id = ?",
+                (
+                    job.status.value,
+                    job.finished_at.isoformat() if job.finished_at else None,
+                    job.message,
+                    job.id,
+                ),
+            )
+        return self.job(job.id)
 
     def _no_job(self, job_id: int) -> TwconvError:
         return TwconvError(f"There is no upload job {job_id} in the journal {self.path}.")
@@ -358,21 +368,41 @@ class Journal:
         debug_ids: Sequence[str],
         processed: int | None,
         error: str | None,
+        events: int = 0,
+        acknowledged: frozenset[int] | set[int] = frozenset(),
+        rejected: frozenset[int] | set[int] = frozenset(),
     ) -> None:
         """Record a batch's outcome (call it right after the response).
+
+        Args:
+            job_id: the job.
+            number: the batch.
+            status: its status now.
+            debug_ids: X's debug ids of its requests.
+            processed: what X said it processed.
+            error: what the report line says.
+            events: how many events the whole batch holds.
+            acknowledged: positions (0-based, in the whole batch) X acknowledged, over all
+                runs of the job; every one not acknowledged nor rejected is owed.
+            rejected: positions X rejected, over all runs.
 
         Raises:
             ValueError: the batch was never marked in flight.
         """
         found = self._write_one(
             "UPDATE batches SET status = ?, debug_ids = ?, processed = ?, error = ?,"
-            " updated_at = ? WHERE job_id = ? AND number = ?",
+            " updated_at = ?, acknowledged_events = ?, rejected_events = ?,"
+            " events_acknowledged = ?, events_rejected = ? WHERE job_id = ? AND number = ?",
             (
                 BatchStatus(status).value,
                 json.dumps(list(debug_ids)),
                 processed,
                 _clean(error),
                 _now(),
+                compact_positions(acknowledged, events),
+                compact_positions(rejected, events),
+                len(acknowledged),
+                len(rejected),
                 job_id,
                 number,
             ),

@@ -29,13 +29,16 @@ class JobStatus(StrEnum):
 
 
 class BatchStatus(StrEnum):
-    """Where one batch stands; ACKNOWLEDGED and PARTIAL batches are never sent again."""
+    """Where one batch stands; ACKNOWLEDGED and PARTIAL batches are never sent again.
+
+    Of the other ones, a resume sends exactly the events neither acknowledged nor rejected.
+    """
 
     PENDING = "pending"
     IN_FLIGHT = "in_flight"
     ACKNOWLEDGED = "acknowledged"  # all its events accepted, possibly via bisection
-    PARTIAL = "partial"  # bisection: some events rejected by X, the rest acknowledged
-    FAILED = "failed"  # retries exhausted, or the job stopped
+    PARTIAL = "partial"  # every event answered: some rejected by X, the rest acknowledged
+    FAILED = "failed"  # some events not delivered (retries exhausted, cancelled, stopped)
 
 
 SENT_FOR_GOOD = (BatchStatus.ACKNOWLEDGED, BatchStatus.PARTIAL)  # never to be sent again
@@ -62,6 +65,18 @@ class JobRecord:
     rows_rejected: int
     report_dir: str | None
     message: str | None
+    batches_answered: int = 0  # batches X answered in full (acknowledged or rejected)
+
+    @property
+    def nothing_left_to_send(self) -> bool:
+        """Every batch of a job whose preparation ended was answered in full by X."""
+        if self.status is JobStatus.COMPLETED:
+            return True
+        # Only a PARTIAL job surely went through the whole file (cancelled and stopped ones
+        # record the batches made so far).
+        if self.status is not JobStatus.PARTIAL or not self.batches_total:
+            return False
+        return self.batches_answered == self.batches_total
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,23 @@ class BatchRecord:
     processed: int | None
     error: str | None
     updated_at: datetime
+    # Which of its events (0-based positions in the batch, compact ranges such as "0-3,7")
+    # X acknowledged and rejected; every other one was not delivered.
+    acknowledged_events: str = ""
+    rejected_events: str = ""
+    events_acknowledged: int = 0
+    events_rejected: int = 0
+
+    @property
+    def events_not_delivered(self) -> int:
+        return self.events - self.events_acknowledged - self.events_rejected
+
+    def answered_positions(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The positions X acknowledged, and those it rejected."""
+        return (
+            frozenset(expand_rows(self.acknowledged_events)),
+            frozenset(expand_rows(self.rejected_events)),
+        )
 
 
 @dataclass(frozen=True)
@@ -126,10 +158,24 @@ def expand_rows(text: str) -> list[int]:
     return sorted(rows)
 
 
+def compact_positions(positions: Iterable[int], total: int) -> str:
+    """Positions in a batch of `total` events as compact ranges; all of them costs nothing."""
+    chosen = positions if isinstance(positions, set | frozenset) else set(positions)
+    if len(chosen) == total and total:
+        return "0" if total == 1 else f"0-{total - 1}"
+    return compact_rows(chosen)
+
+
 def job_fingerprint(
-    file_path: Path, profile: Mapping[str, Any], pixel_id: str, event_id: str | None
+    file_path: Path,
+    profile: Mapping[str, Any],
+    pixel_id: str,
+    event_id: str | None,
+    *,
+    api_base: str = "",
 ) -> str:
-    """What makes two uploads "the same job": the file's bytes, the mapping, pixel and event.
+    """What makes two uploads "the same job": the file's bytes, the mapping, pixel, event and
+    API host (a job sent to the Sandbox or a wrong host is not one sent to X).
 
     Raises:
         TwconvError: the file cannot be read.
@@ -146,6 +192,7 @@ def job_fingerprint(
         "profile": profile,
         "pixel_id": pixel_id,
         "event_id": event_id,
+        "api_base": api_base.rstrip("/").lower(),
     }
     canonical = json.dumps(
         identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str

@@ -11,7 +11,7 @@ from typing import Any
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.upload.journal_records import BatchRecord, BatchStatus, JobRecord, JobStatus
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Statements that bring a journal from version N-1 to version N; index 0 creates version 1.
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -58,6 +58,22 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             message TEXT NOT NULL)""",
         "CREATE INDEX rejected_by_job ON rejected (job_id, id)",
     ),
+    # Version 2: which events of each batch X acknowledged and rejected (positions in the
+    # batch); every other one is owed. Version 1 knew only a batch's status: an acknowledged
+    # batch had all its events taken; a partial one is taken as answered in full (its
+    # rejections counted from the rejected table), as version 1 treated it.
+    (
+        "ALTER TABLE batches ADD COLUMN acknowledged_events TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE batches ADD COLUMN rejected_events TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE batches ADD COLUMN events_acknowledged INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE batches ADD COLUMN events_rejected INTEGER NOT NULL DEFAULT 0",
+        """UPDATE batches SET events_rejected = min(events, (SELECT count(*) FROM rejected r
+            WHERE r.job_id = batches.job_id AND r.batch = batches.number))
+            WHERE status = 'partial'""",
+        """UPDATE batches SET events_acknowledged = events - events_rejected,
+            acknowledged_events = CASE WHEN events > 1 THEN '0-' || (events - 1) ELSE '0' END
+            WHERE status IN ('acknowledged', 'partial')""",
+    ),
 )
 JOB_COLUMNS = (
     "id, fingerprint, file_name, file_path, pixel_id, event_id, api_base, started_at,"
@@ -66,9 +82,23 @@ JOB_COLUMNS = (
 )
 BATCH_COLUMNS = (
     "job_id, number, rows, first_row, last_row, events, payload_sha256, status, attempts,"
-    " debug_ids, processed, error, updated_at"
+    " debug_ids, processed, error, updated_at, acknowledged_events, rejected_events,"
+    " events_acknowledged, events_rejected"
 )
-SELECT_JOBS = f"SELECT {JOB_COLUMNS} FROM jobs"  # noqa: S608 - constants, no user input
+# A job's counts of events acknowledged and rejected by X are those of its batch records.
+_COUNTED = {
+    "events_acknowledged": "(SELECT coalesce(sum(b.events_acknowledged), 0) FROM batches b"
+    " WHERE b.job_id = jobs.id)",
+    "events_rejected": "(SELECT coalesce(sum(b.events_rejected), 0) FROM batches b"
+    " WHERE b.job_id = jobs.id)",
+}
+_BATCHES_ANSWERED = (
+    "(SELECT count(*) FROM batches b WHERE b.job_id = jobs.id"
+    " AND b.status IN ('acknowledged', 'partial')) AS batches_answered"
+)
+_JOB_SELECTED = ", ".join(_COUNTED.get(name, name) for name in JOB_COLUMNS.split(", "))
+_JOB_SELECTED += ", " + _BATCHES_ANSWERED
+SELECT_JOBS = f"SELECT {_JOB_SELECTED} FROM jobs"  # noqa: S608 - constants, no user input
 SELECT_BATCHES = f"SELECT {BATCH_COLUMNS} FROM batches"  # noqa: S608 - constants, no user input
 
 
@@ -94,7 +124,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
 
 def job_from_row(row: tuple[Any, ...]) -> JobRecord:
     """A JobRecord from a row selected with JOB_COLUMNS."""
-    values = dict(zip(JOB_COLUMNS.split(", "), row, strict=True))
+    values = dict(zip([*JOB_COLUMNS.split(", "), "batches_answered"], row, strict=True))
     values["started_at"] = datetime.fromisoformat(values["started_at"])
     if values["finished_at"] is not None:
         values["finished_at"] = datetime.fromisoformat(values["finished_at"])

@@ -34,6 +34,7 @@ class UploadOptions:
     report_dir: Path | None = None
     events_per_15min: int | None = None
     backoff: Backoff = field(default_factory=Backoff)
+    program: str = "twconv"  # who sends, as a second program trying the same job is told
 
 
 @dataclass(frozen=True)
@@ -106,27 +107,49 @@ class UploadRefused(TwconvError):  # noqa: N818 - refused is the message, not a 
     """The journal says this upload should not start as asked (done already, or unfinished)."""
 
 
-def judge(outcome: SendOutcome, events: int) -> tuple[BatchStatus, str | None]:
-    """A batch's journal status and the error text its report line shows."""
+def judge(
+    outcome: SendOutcome, *, events: int, acknowledged: int, rejected: int
+) -> tuple[BatchStatus, str | None]:
+    """A batch's journal status and the error text its report line shows.
+
+    Args:
+        outcome: what this run's requests for the batch did.
+        events: the events of the whole batch.
+        acknowledged: its events X acknowledged, this run and earlier ones.
+        rejected: its events X rejected, this run and earlier ones.
+    """
+    owed = events - acknowledged - rejected
     notes = []
-    if outcome.cancelled:
-        return BatchStatus.FAILED, "cancelled before X answered; sent again on resume"
-    if outcome.rejections:
-        count = sum(r.events for r in outcome.rejections)
+    if rejected:
         codes = sorted({r.code for r in outcome.rejections})
-        notes.append(f"{count} of {events} events rejected by X ({', '.join(codes)})")
-    if outcome.failed_events:
-        notes.append(f"{outcome.failed_events} events not delivered: {outcome.error}")
+        how = f" ({', '.join(codes)})" if codes else ""
+        notes.append(f"{rejected} of {events} events rejected by X{how}")
+    if owed:
+        reason = "cancelled before X answered" if outcome.cancelled else outcome.error
+        reason = reason or "not sent"
+        notes.append(f"{owed} of {events} events not delivered ({reason}); sent on resume")
     if outcome.short_processed:
         notes.append(
             f"X processed {outcome.processed_total} of {outcome.acknowledged} conversions sent"
         )
     error = "; ".join(notes) or None
-    if not outcome.acknowledged and not outcome.rejections:
-        return BatchStatus.FAILED, error or outcome.error
-    if outcome.rejections or outcome.failed_events:
+    if owed:
+        return BatchStatus.FAILED, error
+    if rejected:
         return BatchStatus.PARTIAL, error
     return BatchStatus.ACKNOWLEDGED, error
+
+
+def duplicate_risk(columns: object, constants: object) -> str | None:
+    """What to say before sending when no conversion_id is mapped (None when one is)."""
+    if "conversion_id" in columns or "conversion_id" in constants:  # type: ignore[operator]
+        return None
+    return (
+        "No column is mapped to conversion_id. If a request times out or the upload is "
+        "interrupted (a crash, a closed laptop) and then resumed, the conversions that were on "
+        "their way may reach X twice and be counted twice. Map the order or transaction id "
+        "column to conversion_id to give each sale its own id."
+    )
 
 
 def stop_message(response: Any, options: UploadOptions) -> str:
@@ -176,7 +199,7 @@ def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
         lines.append(f"Rejected by X: {_count(summary.events_rejected)} (see rejected-rows.csv).")
     if summary.events_failed:
         lines.append(
-            f"Not delivered (network or server errors): {_count(summary.events_failed)}; "
+            f"Not delivered (see the batch report for why): {_count(summary.events_failed)}; "
             f"{how_to_resume} to send them."
         )
     if summary.rows_rejected:

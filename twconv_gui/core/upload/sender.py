@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 
 MAX_RATE_LIMIT_WAITS = 20  # 429s per request before the batch is given up
 BISECT_REQUEST_BUDGET = 64  # extra requests one batch may spend pinning bad events
+NOT_AN_ACKNOWLEDGEMENT = (
+    "without data.conversions_processed: not an answer of X's conversions API (a Wi-Fi "
+    "sign-in page, a proxy or a wrong API host?)"
+)
 
 
 class StopUpload(Exception):  # noqa: N818 - a signal between threads, not an error
@@ -33,6 +37,7 @@ class Rejection:
     code: str
     message: str
     events: int = 1
+    positions: list[int] = field(default_factory=list)  # in the batch, 0-based
 
 
 @dataclass
@@ -40,6 +45,7 @@ class SendOutcome:
     """What happened to one batch's events, across all its requests."""
 
     acknowledged: int = 0
+    acknowledged_positions: list[int] = field(default_factory=list)  # in the batch, 0-based
     processed_total: int = 0
     debug_ids: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
@@ -54,6 +60,10 @@ class SendOutcome:
         """These events were not delivered (retries ran out, or an unexpected answer)."""
         self.failed_rows.extend(_flat(rows))
         self.failed_events += len(rows)
+
+    @property
+    def rejected_positions(self) -> list[int]:
+        return [position for r in self.rejections for position in r.positions]
 
 
 class Cancelled(Exception):  # noqa: N818 - internal: unwinds a send when the user cancels
@@ -94,20 +104,28 @@ class BatchSender:
         events: Sequence[bytes],
         rows: Sequence[Sequence[int]],
         body: bytes | None = None,
+        positions: Sequence[int] | None = None,
     ) -> SendOutcome:
         """Send a batch (`body`: its encoded request, when made already); on 400, bisect so
-        good events get through and bad ones are pinned."""
+        good events get through and bad ones are pinned.
+
+        `positions` are the events' places in their journal batch (a resume sends only some
+        of them); the outcome says which positions were acknowledged and rejected.
+        """
         outcome = SendOutcome()
+        places = range(len(events)) if positions is None else positions
         try:
             response = self._request(events, outcome, body)
             if response is None:
                 outcome.fail(rows)
             elif response.ok:
-                self._acknowledge(response, len(events), outcome)
+                self._acknowledge(response, places, outcome)
             elif response.is_bad_request and len(events) > 1:
-                self._bisect(list(events), list(rows), response, outcome, known_bad=True)
+                self._bisect(
+                    list(events), list(rows), list(places), response, outcome, known_bad=True
+                )
             elif response.is_bad_request:
-                outcome.rejections.append(_rejection(rows[0], response))
+                outcome.rejections.append(_rejection(rows[0], places[0], response))
             else:
                 outcome.error = response.describe()
                 outcome.fail(rows)
@@ -135,6 +153,13 @@ class BatchSender:
                     return None
                 continue
             self.governor.observe(response.rate, response.status)
+            if response.ok and response.processed is None:
+                # A captive portal, a proxy or a wrong host: not X's acknowledgement.
+                attempt += 1
+                what = f"{response.describe()}, {NOT_AN_ACKNOWLEDGEMENT}"
+                if not self._retry_after_failure(what, attempt, outcome):
+                    return None
+                continue
             if response.ok and response.debug_id:
                 outcome.debug_ids.append(response.debug_id)
             if response.is_auth_problem or response.is_not_found:
@@ -177,9 +202,11 @@ class BatchSender:
     # -- results ------------------------------------------------------------------------------
 
     @staticmethod
-    def _acknowledge(response: ApiResponse, sent: int, outcome: SendOutcome) -> None:
+    def _acknowledge(response: ApiResponse, places: Sequence[int], outcome: SendOutcome) -> None:
+        sent = len(places)
         processed = response.processed if response.processed is not None else sent
         outcome.acknowledged += sent
+        outcome.acknowledged_positions.extend(places)
         outcome.processed_total += processed
         if processed < sent:
             outcome.short_processed = True
@@ -188,6 +215,7 @@ class BatchSender:
         self,
         events: list[bytes],
         rows: list[Sequence[int]],
+        places: list[int],
         response: ApiResponse,
         outcome: SendOutcome,
         *,
@@ -200,7 +228,7 @@ class BatchSender:
         whole: about one request per halving, log2(batch size) per bad event.
         """
         if len(events) == 1:
-            outcome.rejections.append(_rejection(rows[0], response))
+            outcome.rejections.append(_rejection(rows[0], places[0], response))
             return
         if outcome.requests > BISECT_REQUEST_BUDGET:
             outcome.rejections.append(
@@ -210,24 +238,28 @@ class BatchSender:
                     f"{_message(response)} (X rejected too many events of this batch to pin "
                     "each one; fix the rows and send them again)",
                     events=len(events),
+                    positions=places,
                 )
             )
             return
         middle = len(events) // 2
-        halves = ((events[:middle], rows[:middle]), (events[middle:], rows[middle:]))
+        halves = (
+            (events[:middle], rows[:middle], places[:middle]),
+            (events[middle:], rows[middle:], places[middle:]),
+        )
         left_ok = False
-        for index, (part, part_rows) in enumerate(halves):
+        for index, (part, part_rows, part_places) in enumerate(halves):
             if index == 1 and left_ok and known_bad:
-                self._bisect(part, part_rows, response, outcome, known_bad=True)
+                self._bisect(part, part_rows, part_places, response, outcome, known_bad=True)
                 return
             answer = self._request(part, outcome)
             if answer is None:
                 outcome.fail(part_rows)
             elif answer.ok:
-                self._acknowledge(answer, len(part), outcome)
+                self._acknowledge(answer, part_places, outcome)
                 left_ok = index == 0
             elif answer.is_bad_request:
-                self._bisect(part, part_rows, answer, outcome, known_bad=True)
+                self._bisect(part, part_rows, part_places, answer, outcome, known_bad=True)
             else:
                 outcome.error = answer.describe()
                 outcome.fail(part_rows)
@@ -247,5 +279,5 @@ def _message(response: ApiResponse) -> str:
     return response.describe()
 
 
-def _rejection(rows: Sequence[int], response: ApiResponse) -> Rejection:
-    return Rejection(list(rows), _code(response), _message(response))
+def _rejection(rows: Sequence[int], place: int, response: ApiResponse) -> Rejection:
+    return Rejection(list(rows), _code(response), _message(response), positions=[place])

@@ -123,4 +123,5 @@ class UploadOptionsForm(QWidget):
             dry_run=self.dry_run,
             resume=resume,
             force=force,
+            program="the twconv-gui window",
         )

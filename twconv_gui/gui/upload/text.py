@@ -23,18 +23,27 @@ def unfinished_message(job: JobRecord) -> str:
         f"An upload of {job.file_name} with this mapping to pixel {job.pixel_id} did not finish "
         f"(job {job.id}, started {when(job)}, {job.status.value}; "
         f"{job.events_acknowledged:,} conversions acknowledged so far).\n\n"
-        "Resume sends only what X has not acknowledged yet. Start over sends the whole file "
+        "Resume sends only the conversions X has not answered yet. Start over sends the whole file "
         "again as a new job: the conversions X already took would be counted twice unless "
         "they carry a conversion_id."
     )
 
 
 def uploaded_message(job: JobRecord) -> str:
-    """The refusal: this very file went to this pixel with this mapping and X took it all."""
+    """The refusal: this very file went to this pixel with this mapping; nothing is owed."""
+    if job.events_rejected or job.rows_rejected:
+        answered = (
+            f"X answered every conversion ({job.events_acknowledged:,} acknowledged, "
+            f"{job.events_rejected:,} rejected; {job.rows_rejected:,} rows rejected before "
+            "sending, see rejected-rows.csv). To send those, fix the rows and upload them as "
+            "a new file."
+        )
+    else:
+        answered = "every conversion was acknowledged."
     return (
         f"{job.file_name} was already uploaded with this mapping to pixel {job.pixel_id} on "
-        f"{when(job)} (job {job.id}): every conversion was acknowledged. Sending it again "
-        "would count the sales twice unless they carry a conversion_id."
+        f"{when(job)} (job {job.id}): {answered} Sending it again would count the sales twice "
+        "unless they carry a conversion_id."
     )
 
 

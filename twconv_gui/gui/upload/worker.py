@@ -36,7 +36,7 @@ class Conflict(StrEnum):
     """What the journal already holds for the same file, mapping, pixel and event."""
 
     UNFINISHED = "unfinished"  # a job that can be resumed
-    UPLOADED = "uploaded"  # a job whose every event X acknowledged
+    UPLOADED = "uploaded"  # a job of which nothing is left to send
 
 
 def conflict_of(job: JobRecord) -> Conflict:
@@ -177,7 +177,7 @@ class UploadWorker(QRunnable):
                 journal.close()
 
     def _previous_job(self, journal: Journal) -> JobRecord | None:
-        return earlier_job(journal, self.table, self.profile, self.options)
+        return earlier_job(journal, self.table, self.profile, self.options, self.api_base)
 
     def _relay(self, upload: Upload) -> None:
         """Iterate the engine; emit progress at most every PROGRESS_EVERY seconds."""
