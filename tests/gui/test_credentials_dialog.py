@@ -4,11 +4,12 @@ import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from twconv_gui.core.account.profiles import ProfileStore
 from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.pixel_token import PixelToken
 from twconv_gui.gui.credentials.dialog import CredentialsDialog
 from twconv_gui.gui.session import Session
 from twconv_gui.sandbox import DEMO, SandboxServer
@@ -42,6 +43,7 @@ def dialog(qtbot, server, pool):
         return server.pin_for(token)
 
     dlg.ask_pin = ask_pin
+    dlg.form.oauth_radio.click()  # these tests take the full way; the token is tested apart
     dlg.form.edits["consumer_key"].setText(DEMO.consumer_key)
     dlg.form.edits["consumer_secret"].setText(DEMO.consumer_secret)
     dlg.form.api_base_edit.setText(server.base_url)
@@ -279,6 +281,8 @@ def test_new_profile_and_make_default(dialog, qtbot):
     assert dialog.form.name() == ""
     assert dialog.form.value("consumer_secret") == ""
     assert not dialog.delete_button.isEnabled()
+    assert dialog.form.kind() == "pixel_token"  # a new profile starts with the simple way
+    dialog.form.oauth_radio.click()
     fill_signed_in(dialog)
     dialog.form.edits["consumer_key"].setText(DEMO.consumer_key)
     dialog.form.name_edit.setText("Beta")
@@ -308,3 +312,64 @@ def test_locked_keyring_when_opening_a_profile_is_explained(qtbot, pool, memory_
     idle(qtbot, dlg)
     assert "keyring is locked" in dlg.error_label.text()
     assert dlg.form.edits["consumer_secret"].placeholderText() == ""
+
+
+def test_a_new_user_saves_a_pixel_token_profile_and_uses_it(qtbot, server, pool, caplog):
+    caplog.set_level(logging.DEBUG)
+    session = Session()
+    dlg = CredentialsDialog(session, ProfileStore(), pool)
+    qtbot.addWidget(dlg)
+    form = dlg.form
+    # The simple way comes first, with only its fields; OAuth keys and Advanced are hidden.
+    assert form.kind() == "pixel_token"
+    assert not form.token_box.isHidden()
+    assert form.oauth_box.isHidden()
+    assert form.advanced_box.isHidden()
+    assert dlg.sign_in_button.isHidden()
+    assert "Generate access token" in visible_texts(dlg)
+    qtbot.keyClicks(form.name_edit, "Shop")
+    qtbot.keyClicks(form.edits["pixel_token"], DEMO.pixel_token)
+    qtbot.keyClicks(form.pixel_edit, "O8Z6J")  # checked as it is typed
+    assert "lowercase letters and digits only" in form.pixel_hint.text()
+    form.pixel_edit.clear()
+    qtbot.keyClicks(form.pixel_edit, DEMO.pixel_id)
+    form.event_combo.setEditText("tw-zzzzz-o87ne")
+    assert "names pixel zzzzz, not pixel o8z6j" in form.event_hint.text()
+    form.event_combo.setEditText(DEMO.events[0].id)
+    assert form.check_ids()
+    qtbot.mouseClick(form.advanced_button, Qt.MouseButton.LeftButton)
+    assert not form.advanced_box.isHidden()
+    form.api_base_edit.setText(server.base_url)
+
+    dlg.test_button.click()
+    idle(qtbot, dlg)
+    assert "first batch of your next upload checks it" in dlg.result_label.text()
+    dlg.save_button.click()
+    idle(qtbot, dlg)
+    assert ProfileStore().credentials("Shop") == PixelToken(DEMO.pixel_token)
+    dlg.use_button.click()
+    connection = session.connection
+    assert connection.credentials == PixelToken(DEMO.pixel_token)
+    assert (connection.pixel_id, connection.event_id) == (DEMO.pixel_id, DEMO.events[0].id)
+    with connection.client() as client:  # the whole flow reaches the Sandbox with the token
+        response = client.post_conversions(
+            connection.pixel_id,
+            [
+                {
+                    "conversion_time": "2026-03-01T10:00:00.000Z",
+                    "event_id": connection.event_id,
+                    "identifiers": [{"twclid": "abc"}],
+                }
+            ],
+        )
+    assert response.status == 200
+
+    # Reopened: the token is only said to be stored, never shown, not even in part.
+    reopened = CredentialsDialog(Session(), ProfileStore(), pool)
+    qtbot.addWidget(reopened)
+    idle(qtbot, reopened)
+    assert reopened.form.kind() == "pixel_token"
+    assert "system keyring" in reopened.form.edits["pixel_token"].placeholderText()
+    texts = visible_texts(reopened) + visible_texts(dlg)
+    assert DEMO.pixel_token[:8] not in texts
+    assert all(DEMO.pixel_token not in record.getMessage() for record in caplog.records)

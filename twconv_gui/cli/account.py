@@ -12,20 +12,22 @@ from twconv_gui.cli.connection import add_connection_arguments, api_settings, ch
 from twconv_gui.cli.login import add_login_parser
 from twconv_gui.core.account.access_check import check_connection
 from twconv_gui.core.account.ad_accounts import list_accounts, list_events
-from twconv_gui.core.account.profiles import ProfileStore, SignInProfile, resolve_credentials
+from twconv_gui.core.account.profiles import (
+    ProfileStore,
+    SignInProfile,
+    environment_credentials_set,
+    resolve_credentials,
+)
 from twconv_gui.core.api.client import ApiClient
-from twconv_gui.core.api.credentials import Credentials, credentials_from_env, masked
+from twconv_gui.core.api.pixel_token import ApiCredentials, PixelToken
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import setup_logging
 from twconv_gui.terminal import format_table, is_tty
 
 EXIT_OK, EXIT_FAILED = 0, 1
-_SECRET_LABELS = (
-    ("consumer_key", "Consumer key"),
-    ("consumer_secret", "Consumer secret"),
-    ("access_token", "Access token"),
-    ("access_token_secret", "Access token secret"),
-)
+_SECRET_LABELS = ("Consumer key", "Consumer secret", "Access token", "Access token secret")
+_KIND_LABELS = {"pixel_token": "pixel token", "oauth": "OAuth keys"}
+_HIDDEN = "set (kept in the system keyring, never shown)"
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,10 +40,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing = actions.add_parser("list", help="the profiles, their settings and the default")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=run_list)
-    show = actions.add_parser("show", help="one profile, its keys masked")
+    show = actions.add_parser("show", help="one profile's settings (its secrets never shown)")
     add_connection_arguments(show, api=False)
     show.set_defaults(run=run_show)
-    test = actions.add_parser("test", help="check the keys and the access to the ad account")
+    test = actions.add_parser(
+        "test", help="check the keys and the access to the ad account (a token: its form)"
+    )
     add_connection_arguments(test)
     test.add_argument("--account-id", metavar="ID", help="default: the profile's ad account")
     test.set_defaults(run=run_test)
@@ -90,6 +94,7 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
             (
                 "*" if p.is_default else "",
                 p.name,
+                _KIND_LABELS[p.settings.kind],
                 p.settings.account_id,
                 p.settings.pixel_id,
                 p.settings.event_id,
@@ -97,15 +102,15 @@ def run_list(args: argparse.Namespace, out: TextIO) -> int:
             )
             for p in profiles
         ]
-        headers = ("", "Profile", "Ad account", "Pixel", "Event", "API")
+        headers = ("", "Profile", "Signs in with", "Ad account", "Pixel", "Event", "API")
         out.write(format_table(headers, table) + "\n")
         out.write(
             f"Settings: {store.settings_path}; keys: system keyring "
             f"({store.vault.backend_name()}).\n"
         )
-    if credentials_from_env() is not None:
+    if environment_credentials_set():
         out.write(
-            "Note: the TWCONV_* environment variables are set; their keys are used instead "
+            "Note: credentials are set in the environment (TWCONV_*); they are used instead "
             "of a profile's.\n"
         )
     return EXIT_OK
@@ -115,33 +120,36 @@ def run_show(args: argparse.Namespace, out: TextIO) -> int:
     store = ProfileStore()
     profile = chosen_profile(args, store)
     if profile is None:
-        from_env = credentials_from_env()
-        if from_env is None:
+        if not environment_credentials_set():
             raise TwconvError("No sign-in profiles yet: create one with `twconv login`.")
-        out.write(f"{'Keys from:':22}the TWCONV_* environment variables (no profile)\n")
-        _write_masked(from_env, out)
+        from_env, source = resolve_credentials(None)
+        out.write(f"{'Keys from:':22}{source} (no profile)\n")
+        _write_hidden(from_env, out, "set in the environment, never shown")
         return EXIT_OK
-    credentials = store.credentials(profile.name)
+    credentials = store.credentials(profile.name)  # the entry exists and is readable
     out.write(f"{'Profile:':22}{profile.name}{' (default)' if profile.is_default else ''}\n")
+    out.write(f"{'Signs in with:':22}{_KIND_LABELS[profile.settings.kind]}\n")
     out.write(f"{'Keys from:':22}system keyring ({store.vault.backend_name()})\n")
-    _write_masked(credentials, out)
+    _write_hidden(credentials, out, _HIDDEN)
     settings = profile.settings
     for label, value in (
-        ("Ad account", settings.account_id),
+        ("Ad account", "" if settings.uses_pixel_token else settings.account_id),
         ("Pixel id", settings.pixel_id),
         ("Default event", settings.event_id),
         ("API", f"{settings.api_base}, version {settings.api_version}"),
         ("Sign-in host", settings.sign_in_host),
     ):
         out.write(f"{label + ':':22}{value or '(not set)'}\n")
-    if credentials_from_env() is not None:
-        out.write("Note: the TWCONV_* environment variables are set and override these keys.\n")
+    if environment_credentials_set():
+        out.write("Note: credentials set in the environment (TWCONV_*) override these keys.\n")
     return EXIT_OK
 
 
-def _write_masked(credentials: Credentials, out: TextIO) -> None:
-    for name, label in _SECRET_LABELS:
-        out.write(f"{label + ':':22}{masked(getattr(credentials, name))}\n")
+def _write_hidden(credentials: ApiCredentials, out: TextIO, shown: str) -> None:
+    """Which secrets there are, never any character of them (not even masked)."""
+    labels = ("Pixel token",) if isinstance(credentials, PixelToken) else _SECRET_LABELS
+    for label in labels:
+        out.write(f"{label + ':':22}{shown}\n")
 
 
 def run_test(args: argparse.Namespace, out: TextIO) -> int:
@@ -152,6 +160,9 @@ def run_test(args: argparse.Namespace, out: TextIO) -> int:
     settings = api_settings(args, profile)
     account_id = args.account_id or (profile.settings.account_id if profile else "")
     out.write(f"Keys from {source}; API {settings.base_url} version {settings.version}.\n")
+    if isinstance(credentials, PixelToken) and profile is not None:
+        pixel, event = profile.settings.pixel_id, profile.settings.event_id
+        out.write(f"Pixel id {pixel} and event id {event or '(none)'} are well formed.\n")
     with ApiClient(credentials, settings) as client:
         report = check_connection(client, account_id or None)
     out.write(f"Connection test: {report.verdict.value}.\n{report.message}\n")
@@ -297,5 +308,12 @@ def run_events(args: argparse.Namespace, out: TextIO) -> int:
 def _client(args: argparse.Namespace) -> tuple[ApiClient, SignInProfile | None]:
     store = ProfileStore()
     profile = chosen_profile(args, store)
-    credentials, _source = resolve_credentials(args.profile, store=store)
+    credentials, source = resolve_credentials(args.profile, store=store)
+    if isinstance(credentials, PixelToken):
+        raise TwconvError(
+            f"The keys from {source} are a pixel token, which can only send conversions: "
+            "listing ad accounts and events needs the OAuth keys of an X developer app "
+            "(`twconv login`). Events Manager shows your pixel id and event ids; give them with "
+            "`twconv credentials set --pixel-id P --event-id E`."
+        )
     return ApiClient(credentials, api_settings(args, profile)), profile

@@ -36,18 +36,19 @@ def add_connection_arguments(parser: argparse.ArgumentParser, *, api: bool = Tru
 def chosen_profile(args: argparse.Namespace, store: ProfileStore) -> SignInProfile | None:
     """The profile whose settings apply: the named one, else the default one.
 
-    When the `TWCONV_*` environment variables hold the keys and no profile is named, no
+    When the environment holds the keys (`TWCONV_PIXEL_TOKEN` or the four OAuth `TWCONV_*`
+    variables) and no profile is named, no
     profile applies: a script's environment is not mixed with a desktop user's settings.
 
     Raises:
         TwconvError: When the named profile does not exist.
     """
-    from twconv_gui.core.api.credentials import credentials_from_env  # noqa: PLC0415
+    from twconv_gui.core.account.profiles import environment_credentials_set  # noqa: PLC0415
 
     name = getattr(args, "profile", None)
     if name:
         return store.get(name)
-    if credentials_from_env() is not None:
+    if environment_credentials_set():
         return None
     return store.default()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
 import os
 import sys
 import webbrowser
 from dataclasses import replace
 from typing import TextIO, TypeVar
 
+from twconv_gui.cli.login_token import save_pixel_token
+from twconv_gui.cli.prompts import Prompts
 from twconv_gui.core.account.access_check import ConnectionReport, Verdict, check_connection
 from twconv_gui.core.account.ad_accounts import (
     AdAccount,
@@ -25,7 +26,7 @@ from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.credentials import Credentials
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import setup_logging
-from twconv_gui.terminal import format_table, is_tty
+from twconv_gui.terminal import format_table
 
 DEFAULT_PROFILE_NAME = "default"
 _Choice = TypeVar("_Choice", AdAccount, ConversionEvent)
@@ -34,17 +35,26 @@ _Choice = TypeVar("_Choice", AdAccount, ConversionEvent)
 def add_login_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     login = commands.add_parser(
         "login",
-        help="sign in to X (PIN) or paste tokens, and keep them as a profile in the keyring",
-        description="Sign in with the app's consumer key and secret and a PIN from X (as twurl "
-        "does), or paste an existing access token and secret with --paste. Secrets are read "
-        "with a hidden prompt, or one per line from standard input when it is not a terminal "
-        "(consumer key, consumer secret, then the PIN; with --paste: the four keys).",
+        help="save a pixel token, or sign in to X (PIN), as a profile in the keyring",
+        description="The simple way: --pixel-token saves the Conversions API access token of "
+        "one pixel (Events Manager → Install pixel → Manual → Conversion API → Generate "
+        "access token) with its pixel id; no developer app is needed. The full way (needed "
+        "for `twconv accounts` and `events`): sign in with a developer app's consumer key and "
+        "secret and a PIN from X (as twurl does), or paste an existing access token and secret "
+        "with --paste. Secrets are read with a hidden prompt, or one per line from standard "
+        "input when it is not a terminal (the token; or consumer key, consumer secret, then the "
+        "PIN; with --paste: the four keys).",
     )
     login.add_argument(
         "--profile",
         metavar="NAME",
         help="profile name (default: the default "
         f"profile, or “{DEFAULT_PROFILE_NAME}” for the first one)",
+    )
+    login.add_argument(
+        "--pixel-token",
+        action="store_true",
+        help="save a pixel's Conversions API token (needs --pixel-id, or asks for it)",
     )
     login.add_argument("--paste", action="store_true", help="paste an access token and secret")
     login.add_argument("--sign-in-host", metavar="URL", help="default: https://api.x.com")
@@ -58,39 +68,6 @@ def add_login_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     login.set_defaults(run=run_login)
 
 
-class Prompts:
-    """Asks the user: hidden prompts on a terminal, one line per answer from a pipe."""
-
-    def __init__(self, stdin: TextIO, stderr: TextIO) -> None:
-        self.stdin = stdin
-        self.stderr = stderr
-        self.interactive = is_tty(stdin)
-
-    def secret(self, label: str) -> str:
-        """A value typed without echo (or the next line of a piped standard input)."""
-        if not self.interactive:
-            return self._line(label)
-        try:
-            return getpass.getpass(f"{label}: ").strip()
-        except EOFError:
-            raise TwconvError(f"No {label} was given.") from None
-
-    def text(self, label: str) -> str:
-        """A value typed with echo (or the next line of a piped standard input)."""
-        if self.interactive:
-            self.stderr.write(f"{label}: ")
-            self.stderr.flush()
-        return self._line(label)
-
-    def _line(self, label: str) -> str:
-        line = self.stdin.readline()
-        if not line:
-            raise TwconvError(
-                f"Expected the {label} on standard input (one value per line), found its end."
-            )
-        return line.strip()
-
-
 def run_login(args: argparse.Namespace, out: TextIO) -> int:
     setup_logging()
     store = ProfileStore()
@@ -101,9 +78,15 @@ def run_login(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Signing in again for profile “{name}”: its keys will be replaced.\n")
     else:
         name = check_profile_name(args.profile or DEFAULT_PROFILE_NAME)
-    settings = existing.settings if existing else ProfileSettings()
-    settings = _with_options(settings, args)
     prompts = Prompts(sys.stdin, sys.stderr)
+    if args.pixel_token:
+        if args.paste:
+            raise TwconvError("Choose --pixel-token or --paste, not both.")
+        return save_pixel_token(store, name, existing, args, prompts, out)
+    settings = existing.settings if existing else ProfileSettings()
+    if settings.uses_pixel_token:  # becomes an OAuth profile: its pixel and event stay
+        settings = replace(settings, kind="oauth")
+    settings = _with_options(settings, args)
     credentials = _paste(prompts) if args.paste else _pin_sign_in(prompts, settings, args, out)
     register_credentials(credentials)
 

@@ -29,11 +29,13 @@ _MIN_PHONE_DIGITS = 7
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
-# Authorization header values: quoted (dict/JSON repr, possibly bytes) or up to the line end.
+# Authorization and X-Pixel-Token header values: quoted (dict/JSON repr, possibly bytes) or
+# up to the line end.
+_AUTH_HEADER = r"\b(?:authorization|x-pixel-token)"
 _AUTH_QUOTED = re.compile(
-    r"""(?i)(\bauthorization['"]?\s*[:=]\s*b?)(['"])(?:\\.|(?!\2).)*\2""", re.DOTALL
+    rf"""(?i)({_AUTH_HEADER}['"]?\s*[:=]\s*b?)(['"])(?:\\.|(?!\2).)*\2""", re.DOTALL
 )
-_AUTH_BARE = re.compile(r"""(?i)(\bauthorization\s*[:=]\s*)(?!['"])(?!\[redacted\])[^\r\n]+""")
+_AUTH_BARE = re.compile(rf"""(?i)({_AUTH_HEADER}\s*[:=]\s*)(?!['"])(?!\[redacted\])[^\r\n]+""")
 # The header value logged on its own: OAuth oauth_consumer_key="...", oauth_nonce="...", ...
 _OAUTH_HEADER = re.compile(
     r"""\bOAuth\s+oauth_\w+\s*=\s*(?:"[^"]*"|[^\s,]*)(?:\s*,\s*oauth_\w+\s*=\s*(?:"[^"]*"|[^\s,]*))*"""
@@ -91,8 +93,8 @@ def redact(text: str) -> str:
     """`text` without secrets, credentials, email addresses or phone numbers.
 
     Caught: registered secrets (and their percent-encoded form) → "[secret]"; Authorization
-    header values, OAuth header values and the values of oauth_signature, oauth_token,
-    oauth_token_secret, oauth_consumer_key and oauth_verifier → "[redacted]"; email
+    and X-Pixel-Token header values, OAuth header values and the values of oauth_signature,
+    oauth_token, oauth_token_secret, oauth_consumer_key and oauth_verifier → "[redacted]"; email
     addresses → "[email]"; phone numbers written with a leading "+" (7+ digits, spaces, dots,
     dashes or parentheses between them), with an area code in parentheses ("(555) 123-4567"),
     as 3-3-4 groups ("555-123-4567") or as 0 and four pairs ("06 12 34 56 78") → "[phone]".

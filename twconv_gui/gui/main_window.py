@@ -37,6 +37,7 @@ from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.settings import Settings
 from twconv_gui.gui.upload.page import UploadPage
 from twconv_gui.gui.workers import FunctionWorker
+from twconv_gui.sandbox import DEMO
 
 FILE_FILTER = (
     "Spreadsheet exports ("
@@ -325,7 +326,10 @@ class MainWindow(QMainWindow):
         if connection is None:
             text = "Not signed in — Account › Sandbox mode to try without an account"
         elif connection.sandbox:
-            text = "SANDBOX — demo account; nothing leaves this computer"
+            text = (
+                "SANDBOX — demo account; nothing leaves this computer. Demo pixel token: "
+                f"{DEMO.pixel_token} (pixel {DEMO.pixel_id})"
+            )
         else:
             text = f"Signed in: {connection.label}"
         self.connection_label.setText(text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from twconv_gui.core.api.client import ApiClient, ApiSettings
-from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.pixel_token import ApiCredentials
 from twconv_gui.core.mapping.inspection import Inspection
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
@@ -19,7 +19,7 @@ class Connection:
 
     Attributes:
         label: shown in the status bar ("Sandbox", "Acme US").
-        credentials: the four OAuth 1.0a secrets (never shown, never logged).
+        credentials: the four OAuth 1.0a secrets or a pixel token (never shown, never logged).
         settings: API base URL and version.
         pixel_id: the profile's pixel, to pre-fill the upload page ("" when unknown).
         event_id: the profile's default event ("" when unknown).
@@ -28,7 +28,7 @@ class Connection:
     """
 
     label: str
-    credentials: Credentials
+    credentials: ApiCredentials
     settings: ApiSettings
     pixel_id: str = ""
     event_id: str = ""

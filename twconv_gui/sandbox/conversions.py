@@ -39,6 +39,7 @@ CONTENT_FIELDS = frozenset(
 )
 SINGLE_IDENTIFIERS = ("twclid", "hashed_email", "hashed_phone_number")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})")
+_LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _NUMERIC = re.compile(r"-?\d+(\.\d+)?")
 # What check_batch's quick tests cover; other fields always take the full check.
@@ -86,7 +87,10 @@ def _lenient_loads(body: bytes) -> Any:
 
 
 def check_batch(conversions: list[dict[str, Any]], account: SandboxAccount) -> None:
-    """check_conversion() for every conversion, in order: the first bad one raises.
+    """check_conversion() for every conversion, in order; one error per bad conversion.
+
+    As X does, the answer lists an error for each bad conversion (without saying which one)
+    and refuses the whole batch; its status is the first bad conversion's.
 
     A batch of common conversions (time, event, hashed or click identifiers, a plain value,
     currency, id) is accepted by a test run field by field over the whole batch, which lets
@@ -98,6 +102,7 @@ def check_batch(conversions: list[dict[str, Any]], account: SandboxAccount) -> N
     if _plain_batch(conversions, account.event_ids):
         return
     event_ids = account.event_ids
+    errors: list[ApiError] = []
     time_pattern, hex_pattern, parse_time, finite = (
         _TIME,
         _HEX64,
@@ -143,7 +148,12 @@ def check_batch(conversions: list[dict[str, Any]], account: SandboxAccount) -> N
                 if type(conversion.get("description", "")) is not str:
                     raise _UnsureError
         except (_UnsureError, ValueError):
-            check_conversion(conversion, account)
+            try:
+                check_conversion(conversion, account)
+            except ApiError as error:
+                errors.append(error)
+    if errors:
+        raise ApiError.together(errors)
 
 
 def _plain_batch(conversions: list[dict[str, Any]], event_ids: frozenset[str]) -> bool:
@@ -258,6 +268,12 @@ def check_conversion(conversion: dict[str, Any], account: SandboxAccount) -> Non
 
 
 def _check_time(value: Any) -> None:
+    if isinstance(value, str) and _LOCAL_TIME.fullmatch(value):
+        # X's words for a time without Z or an offset (the value is a time, not personal).
+        raise invalid(
+            f'Expected time, got "{value[:40]}" for conversion_time: use the format '
+            "yyyy-MM-ddTHH:mm:ss.SSSZ, with Z or an offset such as +02:00"
+        )
     if not isinstance(value, str) or not _TIME.fullmatch(value):
         raise invalid(f"conversion_time is not a valid time; {_TIME_HINT}")
     try:
@@ -274,8 +290,11 @@ def _check_event(value: Any, account: SandboxAccount) -> None:
     if value.startswith("tw-"):
         event = value[len(prefix) :] if value.startswith(prefix) else ""
     if event not in account.event_ids:
+        # X answers a wrong event with 404 and two errors.
         shown = value if len(value) <= 24 else value[:24] + "…"
-        raise ApiError(404, "NOT_FOUND", f"event_id {shown} does not belong to provided account")
+        error = ApiError(404, "NOT_FOUND", f"event_id {shown} does not belong to provided account")
+        error.more = [invalid(f"Invalid event_id {shown}", "event_id")]
+        raise error
 
 
 def _check_identifiers(value: Any) -> None:

@@ -47,6 +47,7 @@ class DemoAccount:
     consumer_secret: str
     access_token: str
     access_token_secret: str
+    pixel_token: str  # the Conversions API token of pixel_id, sent as X-Pixel-Token
     user_id: str
     screen_name: str
     account_id: str
@@ -103,6 +104,7 @@ DEMO = DemoAccount(
     consumer_secret="sandbox-consumer-secret-not-real",  # noqa: S106 - public demo value
     access_token="1500000000000000001-sandbox-access-token",  # noqa: S106
     access_token_secret="sandbox-access-token-secret-not-real",  # noqa: S106
+    pixel_token="sandbox-pixel-token-o8z6j-not-real",  # noqa: S106 - public demo value
     user_id="1500000000000000001",
     screen_name="sandbox_user",
     account_id="18ce54d4x5t",

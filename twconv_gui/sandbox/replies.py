@@ -53,12 +53,28 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.parameter = parameter
+        self.more: list[ApiError] = []  # further errors X lists in the same answer
+
+    def errors(self) -> list[dict[str, str]]:
+        """This error and the ones added to it, in X's format."""
+        listed = []
+        for error in (self, *self.more):
+            item = {"code": error.code, "message": error.message}
+            if error.parameter is not None:
+                item["parameter"] = error.parameter
+            listed.append(item)
+        return listed
 
     def reply(self) -> Reply:
-        error: dict[str, str] = {"code": self.code, "message": self.message}
-        if self.parameter is not None:
-            error["parameter"] = self.parameter
-        return json_reply(self.status, {"errors": [error], "request": {"params": {}}})
+        return json_reply(self.status, {"errors": self.errors(), "request": {"params": {}}})
+
+    @classmethod
+    def together(cls, errors: list[ApiError]) -> ApiError:
+        """One answer listing every error (X names each bad conversion of a batch, not by
+        index); its status is the first one's."""
+        first = cls(errors[0].status, errors[0].code, errors[0].message, errors[0].parameter)
+        first.more = [e for error in errors for e in ([error, *error.more])][1:]
+        return first
 
 
 def invalid(message: str, parameter: str = "conversions") -> ApiError:
@@ -67,7 +83,7 @@ def invalid(message: str, parameter: str = "conversions") -> ApiError:
 
 def unauthorized() -> Reply:
     error = {"code": "UNAUTHORIZED_ACCESS", "message": "This request is not properly authenticated"}
-    return json_reply(401, {"errors": [error]})
+    return json_reply(401, {"errors": [error], "request": {"params": {}}})
 
 
 def route_not_found() -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
 import logging
@@ -133,9 +134,15 @@ class SandboxApp:
                 return self._api(request, route)
         return route_not_found()
 
-    def _api(self, request: Incoming, answer: Callable[[], Reply]) -> Reply:
-        """Authenticate, count against the rate limit, answer; rate headers on every reply."""
-        if not self.oauth.verify(request.uri, request.method, request.headers, request.body):
+    def _api(
+        self, request: Incoming, answer: Callable[[], Reply], pixel_id: str | None = None
+    ) -> Reply:
+        """Authenticate, count against the rate limit, answer; rate headers on every reply.
+
+        A pixel token (`X-Pixel-Token`, without OAuth) opens the conversions of its one pixel
+        (`pixel_id`), nothing else.
+        """
+        if not self._authenticated(request, pixel_id):
             return unauthorized().with_headers(self.rate.peek())
         allowed, headers = self.rate.consume()
         if not allowed:
@@ -146,6 +153,16 @@ class SandboxApp:
         except ApiError as error:
             reply = error.reply()
         return reply.with_headers(headers)
+
+    def _authenticated(self, request: Incoming, pixel_id: str | None) -> bool:
+        token = _header(request.headers, "x-pixel-token")
+        if token is not None:
+            return (
+                pixel_id == self.demo.pixel_id
+                and hmac.compare_digest(token.encode(), self.demo.pixel_token.encode())
+                and _header(request.headers, "authorization") is None
+            )
+        return self.oauth.verify(request.uri, request.method, request.headers, request.body)
 
     def _account_route(
         self, request: Incoming, account_id: str | None, sub: str | None
@@ -168,7 +185,7 @@ class SandboxApp:
             self.stopping.wait(action.delay)
         if action.kind is not None:
             return _fault_reply(action, self.rate.limit)
-        return self._api(request, lambda: self._accept(request, pixel_id))
+        return self._api(request, lambda: self._accept(request, pixel_id), pixel_id)
 
     def _accept(self, request: Incoming, pixel_id: str) -> Reply:
         account = self._account_of_pixel(pixel_id)
@@ -217,6 +234,10 @@ class SandboxApp:
             token = parse_qs(request.query).get("oauth_token", [""])[0]
             return _authorize_page(self.demo, gate.pin_for(token) if token else None)
         return route_not_found()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name), None)
 
 
 def _authorize_page(demo: DemoAccount, pin: str | None) -> Reply:

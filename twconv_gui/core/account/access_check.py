@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from twconv_gui.core.account.ad_accounts import UPLOAD_PERMISSIONS, AdAccount
 from twconv_gui.core.api.client import ApiClient, ApiResponse, ApiSettings, TransportError
-from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.pixel_token import ApiCredentials
 
 NO_ADS_API_CODES = frozenset({"UNAUTHORIZED_CLIENT_APPLICATION"})
 _ACCOUNT_CODES = frozenset({"NOT_FOUND", "UNAUTHORIZED_ACCESS", "ACCOUNT_LOCKED_OUT"})
@@ -24,6 +24,7 @@ class Verdict(Enum):
     NO_ADS_API_ACCESS = "app lacks Ads API access"
     NETWORK = "network problem"
     API_PROBLEM = "X's API answered an error"
+    CHECKED_WITH_FIRST_BATCH = "pixel token: checked with the first batch"
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,26 @@ class ConnectionReport:
 
     @property
     def ok(self) -> bool:
-        """The credentials work (for this account, when one was checked)."""
-        return self.verdict is Verdict.WORKS
+        """Nothing was found wrong: the credentials work (for this account, when one was
+        checked), or they are a pixel token, which only the first batch can check."""
+        return self.verdict in (Verdict.WORKS, Verdict.CHECKED_WITH_FIRST_BATCH)
+
+
+# X offers no request that tells a refused pixel token from a valid one without recording a
+# conversion: integrations that send X-Pixel-Token publish none, and X's reference documents
+# the token not at all. That an empty or invalid list is answered with 400 only after the
+# token is accepted is an inference, not a documented behaviour: relying on it could call a
+# refused token valid. So the first batch of an upload checks the token, and it holds a single
+# conversion (core.upload), so a refused token stops the job before the rest is sent.
+FIRST_BATCH_CHECKS = (
+    "A pixel token can only be checked by sending sales: X offers no request that tests it "
+    "without recording one. The first batch of your next upload checks it, and it holds a "
+    "single sale: if X refuses the token, the upload stops there and says what to do."
+)
 
 
 def test_connection(
-    credentials: Credentials, settings: ApiSettings | None, account_id: str | None
+    credentials: ApiCredentials, settings: ApiSettings | None, account_id: str | None
 ) -> ConnectionReport:
     """Check that the credentials work, and that they may upload to `account_id`.
 
@@ -64,7 +79,8 @@ def test_connection(
     network failure: those are verdicts.
 
     Args:
-        credentials: The four OAuth 1.0a credentials.
+        credentials: The four OAuth 1.0a credentials, or a pixel token (which cannot be
+            checked without sending a sale: the report says so).
         settings: API host and version; the defaults when None.
         account_id: The ad account to check, or None to check the credentials alone.
 
@@ -88,6 +104,8 @@ def check_connection(client: ApiClient, account_id: str | None = None) -> Connec
     Returns:
         The report, with a sentence for users.
     """
+    if client.uses_pixel_token:
+        return ConnectionReport(Verdict.CHECKED_WITH_FIRST_BATCH, FIRST_BATCH_CHECKS)
     host = urlsplit(client.settings.base_url).netloc
     account = (account_id or "").strip()
     if account and not (account.isascii() and account.isalnum()):

@@ -12,6 +12,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from twconv_gui.core.api.credentials import ENV_VARS, Credentials
+from twconv_gui.core.api.pixel_token import PIXEL_TOKEN_ENV, ApiCredentials, PixelToken
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import register_secret
 
@@ -20,8 +21,8 @@ log = logging.getLogger(__name__)
 SERVICE = "twconv-gui"
 _FIELDS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 _ENV_HINT = (
-    "For scripts and servers without a keyring, set the environment variables "
-    f"{', '.join(ENV_VARS)} instead."
+    "For scripts and servers without a keyring, set the environment variable "
+    f"{PIXEL_TOKEN_ENV} (a pixel token) or {', '.join(ENV_VARS)} instead."
 )
 _NO_VAULT = (
     "No system keyring is available to keep the API secrets, and twconv-gui never stores them in "
@@ -34,17 +35,21 @@ _LOCKED = (
 )
 
 
-def register_credentials(credentials: Credentials) -> None:
+def register_credentials(credentials: ApiCredentials) -> None:
     """Make every value of `credentials` show as "[secret]" in the app's log lines."""
+    if isinstance(credentials, PixelToken):
+        register_secret(credentials.token)
+        return
     for name in _FIELDS:
         register_secret(getattr(credentials, name))
 
 
 class CredentialVault:
-    """The four OAuth 1.0a secrets of each sign-in profile, in the OS keyring.
+    """The secrets of each sign-in profile (four OAuth keys or one pixel token), in the OS keyring.
 
     Each profile is one keyring entry: service `twconv-gui`, user name the profile's name,
-    password a JSON object holding the four values. One entry (not four) means one unlock
+    password a JSON object holding the four values (or `{"kind": "pixel_token", "pixel_token":
+    ...}`). One entry (not four) means one unlock
     prompt on macOS, and a profile is saved or replaced whole, never half.
 
     Every keyring failure becomes a TwconvError that says what happened and what to do; the
@@ -104,7 +109,7 @@ class CredentialVault:
         """Raise the actionable TwconvError now when there is no usable keyring."""
         self.backend()
 
-    def load(self, profile: str) -> Credentials | None:
+    def load(self, profile: str) -> ApiCredentials | None:
         """The credentials stored for `profile`, or None when there is no entry.
 
         Raises:
@@ -121,7 +126,7 @@ class CredentialVault:
         register_credentials(credentials)
         return credentials
 
-    def save(self, profile: str, credentials: Credentials) -> None:
+    def save(self, profile: str, credentials: ApiCredentials) -> None:
         """Store (or replace) the credentials of `profile`, and check the keyring kept them.
 
         Raises:
@@ -129,7 +134,7 @@ class CredentialVault:
         """
         register_credentials(credentials)
         backend = self.backend()
-        payload = json.dumps({name: getattr(credentials, name) for name in _FIELDS})
+        payload = _encode(credentials)
         try:
             backend.set_password(self.service, profile, payload)
             kept = backend.get_password(self.service, profile)
@@ -163,7 +168,13 @@ class CredentialVault:
         return True
 
 
-def _decode(stored: str, profile: str) -> Credentials:
+def _encode(credentials: ApiCredentials) -> str:
+    if isinstance(credentials, PixelToken):
+        return json.dumps({"kind": "pixel_token", "pixel_token": credentials.token})
+    return json.dumps({name: getattr(credentials, name) for name in _FIELDS})
+
+
+def _decode(stored: str, profile: str) -> ApiCredentials:
     damaged = TwconvError(
         f"The keyring entry of profile “{profile}” (service {SERVICE}) is damaged. Sign in again "
         f'with `twconv login --profile "{profile}"` to replace it.'
@@ -172,6 +183,11 @@ def _decode(stored: str, profile: str) -> Credentials:
         data: Any = json.loads(stored)
     except ValueError:
         raise damaged from None
+    if isinstance(data, dict) and data.get("kind") == "pixel_token":
+        try:
+            return PixelToken(str(data.get("pixel_token") or ""))
+        except TwconvError:
+            raise damaged from None
     if not isinstance(data, dict) or not all(isinstance(data.get(n), str) for n in _FIELDS):
         raise damaged
     try:

@@ -21,6 +21,7 @@ SETTINGS_FILE_NAME = "profiles.json"
 SETTINGS_FORMAT = 1
 _BASE36_ID = re.compile(r"[0-9a-z]+")
 _EVENT_ID = re.compile(r"[0-9a-z]+|tw-[0-9a-z]+-[0-9a-z]+")
+KINDS = ("pixel_token", "oauth")  # the simple way first
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ProfileSettings:
     """The non-secret settings of a sign-in profile; every key, type and default is here.
 
     Attributes:
+        kind: How the profile signs in: `oauth` (the four keys of a developer app) or
+            `pixel_token` (a Conversions API token of one pixel, which then needs its pixel id).
         account_id: The ad account (e.g. `18ce54d4x5t`), "" when not chosen yet.
         pixel_id: The pixel (event source) uploads go to, "" when not chosen yet.
         event_id: The default conversion event (e.g. `o87ne`), "" when not chosen yet.
@@ -45,8 +48,13 @@ class ProfileSettings:
     api_base: str = DEFAULT_API_BASE
     api_version: str = DEFAULT_API_VERSION
     sign_in_host: str = DEFAULT_SIGN_IN_HOST
+    kind: str = "oauth"
 
     def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise TwconvError(
+                f"The sign-in kind {str(self.kind)[:24]!r} is not known: use oauth or pixel_token."
+            )
         for name, pattern, example in (
             ("account_id", _BASE36_ID, "18ce54d4x5t"),
             ("pixel_id", _BASE36_ID, "o8z6j"),
@@ -64,6 +72,23 @@ class ProfileSettings:
         object.__setattr__(self, "api_base", api.base_url)
         object.__setattr__(self, "api_version", api.version)
         object.__setattr__(self, "sign_in_host", check_sign_in_host(self.sign_in_host))
+        prefix = self.event_id.split("-")
+        if len(prefix) == 3 and self.pixel_id and prefix[1] != self.pixel_id:
+            raise TwconvError(
+                f"The event id {self.event_id} names pixel {prefix[1]}, not this profile's pixel "
+                f"{self.pixel_id}: use an event of pixel {self.pixel_id} (or its base-36 id "
+                "alone)."
+            )
+        if self.kind == "pixel_token" and not self.pixel_id:
+            raise TwconvError(
+                "A pixel-token profile needs the pixel id the token was generated for (e.g. "
+                "o8z6j, as Events Manager shows it)."
+            )
+
+    @property
+    def uses_pixel_token(self) -> bool:
+        """True for a pixel-token profile (it can send conversions, not read accounts)."""
+        return self.kind == "pixel_token"
 
     def api_settings(self) -> ApiSettings:
         """Host and version for an `ApiClient`."""

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from twconv_gui.core import paths
-from twconv_gui.core.api.credentials import ENV_VARS, Credentials, credentials_from_env
+from twconv_gui.core.api.credentials import ENV_VARS, credentials_from_env
+from twconv_gui.core.api.pixel_token import (
+    PIXEL_TOKEN_ENV,
+    ApiCredentials,
+    kind_of,
+    pixel_token_from_env,
+)
 from twconv_gui.core.errors import TwconvError
 
 if TYPE_CHECKING:
@@ -27,6 +33,7 @@ __all__ = [
     "ProfileStore",
     "SignInProfile",
     "check_profile_name",
+    "environment_credentials_set",
     "resolve_credentials",
 ]
 
@@ -116,7 +123,7 @@ class ProfileStore:
         """The default profile, or None when there is none."""
         return next((p for p in self.profiles() if p.is_default), None)
 
-    def credentials(self, name: str) -> Credentials:
+    def credentials(self, name: str) -> ApiCredentials:
         """The secrets of profile `name`, read from the keyring.
 
         Raises:
@@ -136,7 +143,7 @@ class ProfileStore:
     def save(
         self,
         name: str,
-        credentials: Credentials,
+        credentials: ApiCredentials,
         settings: ProfileSettings | None = None,
         *,
         make_default: bool = False,
@@ -144,7 +151,8 @@ class ProfileStore:
         """Create profile `name`, or replace its secrets (and settings, when given).
 
         The secrets go to the keyring first: when it fails, nothing is written to disk. The
-        first profile becomes the default.
+        first profile becomes the default. The profile's kind follows the credentials (a
+        pixel token, or the four OAuth keys).
 
         Raises:
             TwconvError: When the name is unusable or the keyring or settings file fails.
@@ -153,8 +161,10 @@ class ProfileStore:
         default, entries = self._read()
         existing = _lookup(entries, wanted)
         name = existing or wanted
+        chosen = settings or entries.get(name) or ProfileSettings()
+        chosen = replace(chosen, kind=kind_of(credentials))  # checked before the keyring
         self.vault.save(name, credentials)
-        entries[name] = settings or entries.get(name) or ProfileSettings()
+        entries[name] = chosen
         if make_default or default is None or _lookup(entries, default) is None:
             default = name
         self._write(default, entries)
@@ -273,11 +283,12 @@ def resolve_credentials(
     *,
     store: ProfileStore | None = None,
     environ: Mapping[str, str] | None = None,
-) -> tuple[Credentials, str]:
+) -> tuple[ApiCredentials, str]:
     """The credentials to use, and where they come from in words.
 
-    The `TWCONV_*` environment variables win when set (automation); otherwise the named
-    profile's secrets, or the default profile's when no name is given.
+    The environment wins when set (automation): `TWCONV_PIXEL_TOKEN`, or the four OAuth
+    `TWCONV_*` variables (not both); otherwise the named profile's secrets, or the default
+    profile's when no name is given.
 
     Args:
         profile_name: The profile to use, or None for the default one.
@@ -288,11 +299,24 @@ def resolve_credentials(
         The credentials and their source, e.g. `profile “Acme US” (system keyring)`.
 
     Raises:
-        TwconvError: When nothing is configured, the profile is unknown or the keyring fails.
+        TwconvError: When nothing is configured, the profile is unknown, the keyring fails,
+            or the environment holds both a pixel token and OAuth keys.
     """
-    from_env = credentials_from_env(environ)
+    token = pixel_token_from_env(environ)
+    from_env: ApiCredentials | None = credentials_from_env(environ)
+    if token is not None and from_env is not None:
+        raise TwconvError(
+            f"Both {PIXEL_TOKEN_ENV} and the OAuth variables {', '.join(ENV_VARS)} are set: "
+            "unset the ones you do not mean to use."
+        )
+    if token is not None:
+        from_env = token
     if from_env is not None:
-        source = "the TWCONV_* environment variables"
+        source = (
+            f"the {PIXEL_TOKEN_ENV} environment variable"
+            if token
+            else ("the TWCONV_* environment variables")
+        )
         if profile_name:
             source += f" (they override profile “{profile_name}”)"
         return from_env, source
@@ -300,10 +324,18 @@ def resolve_credentials(
     profile = store.get(profile_name) if profile_name else store.default()
     if profile is None:
         raise TwconvError(
-            "No X Ads API credentials found. Sign in with `twconv login` (it keeps them in the "
-            f"system keyring), or set the environment variables {', '.join(ENV_VARS)}."
+            "No X Ads API credentials found. Sign in with `twconv login --pixel-token` (a "
+            "token from Events Manager) or `twconv login` (the keys of an X developer app); "
+            f"both keep them in the system keyring. For scripts, set {PIXEL_TOKEN_ENV} (with "
+            f"--pixel-id) or {', '.join(ENV_VARS)}."
         )
     return store.credentials(profile.name), f"profile “{profile.name}” (system keyring)"
+
+
+def environment_credentials_set(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment holds credentials (a pixel token or the OAuth keys), which
+    then win over any profile's."""
+    return pixel_token_from_env(environ) is not None or credentials_from_env(environ) is not None
 
 
 def _lookup(entries: Mapping[str, Any], name: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import threading
@@ -13,13 +14,12 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from oauthlib.oauth1 import SIGNATURE_HMAC, SIGNATURE_TYPE_AUTH_HEADER
 from requests.adapters import HTTPAdapter
-from requests_oauthlib import OAuth1Session
 
 from twconv_gui import APP_NAME, __version__
 from twconv_gui.core.api import DEFAULT_API_BASE, DEFAULT_API_VERSION
-from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.auth import new_session
+from twconv_gui.core.api.pixel_token import ApiCredentials, PixelToken
 from twconv_gui.core.api.responses import ApiError, ApiResponse, RateLimit
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.payload import encode_conversion, join_conversions
@@ -88,6 +88,12 @@ class ApiSettings:
             _ = parts.port
         except ValueError:
             raise TwconvError(f"API base URL {_shown(base)!r} has an invalid port.") from None
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise TwconvError(
+                f"API base URL {_shown(base)!r} uses plain http: the keys, signatures and "
+                f"hashed emails would cross the network unprotected. Use https (e.g. "
+                f"{DEFAULT_API_BASE}); http is allowed only for this computer (the Sandbox)."
+            )
         object.__setattr__(self, "base_url", base)
         version = str(self.version).strip()
         if not (version.isascii() and version.isdigit()):
@@ -109,7 +115,7 @@ class TransportError(Exception):
     """The request got no HTTP answer: a timeout or a broken or refused connection.
 
     Transport errors are worth retrying with backoff. After a timeout on a POST the server may
-    nevertheless have processed the batch; `conversion_id` lets X de-duplicate a resend.
+    nevertheless have processed the batch (X documents no de-duplication of a resend).
 
     Attributes:
         kind: `"timeout"` or `"connection"`.
@@ -139,7 +145,7 @@ class ApiClient:
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: ApiCredentials,
         settings: ApiSettings | None = None,
         *,
         user_agent: str | None = None,
@@ -147,7 +153,7 @@ class ApiClient:
         """Create a client; no connection is opened until the first request.
 
         Args:
-            credentials: The four OAuth 1.0a credentials.
+            credentials: The four OAuth 1.0a credentials, or a pixel token (core.api.auth).
             settings: Host, version and timeouts; the defaults when None.
             user_agent: The User-Agent header to send instead of
                 `twconv-gui/<version> (+python-requests/<version>)`.
@@ -159,7 +165,7 @@ class ApiClient:
         )
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._sessions: list[OAuth1Session] = []
+        self._sessions: list[requests.Session] = []
         self._generation = 0
 
     def __repr__(self) -> str:
@@ -167,6 +173,11 @@ class ApiClient:
             f"ApiClient(base_url={self.settings.base_url!r}, version={self.settings.version!r}, "
             f"credentials={self._credentials!r})"
         )
+
+    @property
+    def uses_pixel_token(self) -> bool:
+        """True when requests carry a pixel token (`X-Pixel-Token`) rather than OAuth keys."""
+        return isinstance(self._credentials, PixelToken)
 
     def url(self, path: str) -> str:
         """The full URL of an API path, e.g. `accounts` → `https://ads-api.x.com/12/accounts`.
@@ -247,20 +258,12 @@ class ApiClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _session(self) -> OAuth1Session:
+    def _session(self) -> requests.Session:
         """The calling thread's session, created on first use."""
-        cached = getattr(self._local, "session", None)
+        cached: requests.Session | None = getattr(self._local, "session", None)
         if cached is not None and self._local.generation == self._generation:
             return cached
-        credentials = self._credentials
-        session = OAuth1Session(
-            credentials.consumer_key,
-            client_secret=credentials.consumer_secret,
-            resource_owner_key=credentials.access_token,
-            resource_owner_secret=credentials.access_token_secret,
-            signature_method=SIGNATURE_HMAC,
-            signature_type=SIGNATURE_TYPE_AUTH_HEADER,
-        )
+        session = new_session(self._credentials)
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=_POOL_MAXSIZE, max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
@@ -306,7 +309,7 @@ def _transport_error(
         return TransportError(
             "timeout",
             f"{host} did not answer within {settings.read_timeout:g} s. The request may still "
-            "have been processed; it is safe to resend when conversions carry a conversion_id.",
+            "have been processed: X may then count a resent sale twice.",
         )
     if isinstance(exc, requests.exceptions.SSLError):
         return TransportError(
@@ -367,6 +370,16 @@ def _settle_environment(session: requests.Session, base_url: str) -> None:
     if bundle:
         session.verify = bundle
     session.trust_env = False
+
+
+def _is_loopback(hostname: str) -> bool:
+    """This computer: `localhost` or a loopback address (127.0.0.0/8, ::1)."""
+    if hostname.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _shown(value: str) -> str:

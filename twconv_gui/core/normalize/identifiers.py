@@ -17,8 +17,8 @@ from twconv_gui.core.reading.table import Cell
 __all__ = [
     "PhoneHasher",
     "hash_email",
-    "normalize_email",
     "is_sha256_hex",
+    "normalize_email",
     "normalize_ip",
     "normalize_twclid",
     "normalize_user_agent",

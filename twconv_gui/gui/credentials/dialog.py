@@ -26,6 +26,7 @@ from twconv_gui.core.account.profile_settings import ProfileSettings
 from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
 from twconv_gui.core.account.signin import PendingSignIn
 from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.pixel_token import ApiCredentials
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.gui.credentials import jobs
 from twconv_gui.gui.credentials.form import CredentialsForm
@@ -63,6 +64,7 @@ class CredentialsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign-in profiles")
+        self.setMinimumWidth(900)
         self.session = session
         self.store = store if store is not None else ProfileStore()
         self._pool = pool if pool is not None else QThreadPool.globalInstance()
@@ -83,6 +85,9 @@ class CredentialsDialog(QDialog):
         self.status_label = wrapping_label()
         self.error_label = wrapping_label()
         self.error_label.setStyleSheet(f"color: {_RED};")
+        self.sandbox_label = wrapping_label()
+        self.sandbox_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._show_sandbox_hint()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -94,6 +99,7 @@ class CredentialsDialog(QDialog):
         for button in (self.sign_in_button, self.test_button, self.save_button, self.use_button):
             actions.addWidget(button)
         right = QVBoxLayout()
+        right.addWidget(self.sandbox_label)
         right.addWidget(self.form)
         right.addLayout(actions)
         for label in (self.result_label, self.status_label, self.error_label):
@@ -128,6 +134,8 @@ class CredentialsDialog(QDialog):
         self.form.load_accounts_button.clicked.connect(self.load_accounts)
         self.form.load_events_button.clicked.connect(self.load_events)
         self.profile_list.currentItemChanged.connect(self._profile_selected)
+        self.form.kind_changed.connect(self._kind_changed)
+        self._kind_changed(self.form.kind())
         self.refresh_profiles()
 
     # -- overridable interaction (tests replace these) ----------------------------------------
@@ -148,6 +156,27 @@ class CredentialsDialog(QDialog):
         self.error_label.setText(message)
 
     # -- state --------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _kind_changed(self, kind: str) -> None:
+        # PIN sign-in is a step of the OAuth way only.
+        self.sign_in_button.setVisible(kind == "oauth")
+        self.last_report = None
+        self.result_label.clear()
+
+    def _show_sandbox_hint(self) -> None:
+        connection = self.session.connection
+        if connection is None or not connection.sandbox:
+            self.sandbox_label.setVisible(False)
+            return
+        from twconv_gui.sandbox import DEMO  # noqa: PLC0415 - only in Sandbox mode
+
+        self.sandbox_label.setText(
+            f"Sandbox mode: try the demo pixel token {DEMO.pixel_token} with pixel id "
+            f"{DEMO.pixel_id} and event {DEMO.events[0].id}; under Advanced, set the API base "
+            f"to {connection.settings.base_url}. It works on the Sandbox only."
+        )
+        self.sandbox_label.setVisible(True)
 
     @property
     def busy(self) -> bool:
@@ -239,7 +268,7 @@ class CredentialsDialog(QDialog):
         self._run(self._stored_loaded, jobs.read_credentials, self.store, profile.name)
         self._update_buttons()
 
-    def _stored_loaded(self, result: tuple[str, Credentials]) -> None:
+    def _stored_loaded(self, result: tuple[str, ApiCredentials]) -> None:
         name, credentials = result
         if self._editing == name:
             self.form.set_stored(credentials)
@@ -300,8 +329,8 @@ class CredentialsDialog(QDialog):
 
     def _tested(self, report: ConnectionReport) -> None:
         self.last_report = report
-        color = _GREEN if report.verdict is Verdict.WORKS else _RED
-        self.result_label.setStyleSheet(f"color: {color};")
+        colors = {Verdict.WORKS: f"color: {_GREEN};", Verdict.CHECKED_WITH_FIRST_BATCH: ""}
+        self.result_label.setStyleSheet(colors.get(report.verdict, f"color: {_RED};"))
         self.result_label.setText(report.message)
 
     @Slot()
@@ -396,7 +425,7 @@ class CredentialsDialog(QDialog):
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _collect(self) -> tuple[Credentials, ProfileSettings] | None:
+    def _collect(self) -> tuple[ApiCredentials, ProfileSettings] | None:
         try:
             credentials = self.form.credentials()
             settings = self.form.settings()

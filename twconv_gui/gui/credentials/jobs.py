@@ -20,11 +20,12 @@ from twconv_gui.core.account.profiles import ProfileStore, SignInProfile
 from twconv_gui.core.account.signin import PendingSignIn, finish_pin_signin, start_pin_signin
 from twconv_gui.core.api.client import ApiClient, ApiSettings
 from twconv_gui.core.api.credentials import Credentials
+from twconv_gui.core.api.pixel_token import ApiCredentials
 
 
 def read_credentials(
     store: ProfileStore, name: str, *, cancel: threading.Event
-) -> tuple[str, Credentials]:
+) -> tuple[str, ApiCredentials]:
     return name, store.credentials(name)
 
 
@@ -36,7 +37,7 @@ def save_profile(
     store: ProfileStore,
     old_name: str | None,
     name: str,
-    credentials: Credentials,
+    credentials: ApiCredentials,
     settings: ProfileSettings,
     *,
     cancel: threading.Event,
@@ -55,7 +56,7 @@ def finish_signin(pending: PendingSignIn, pin: str, *, cancel: threading.Event) 
 
 
 def check_connection(
-    credentials: Credentials,
+    credentials: ApiCredentials,
     settings: ApiSettings,
     account_id: str | None,
     *,
@@ -65,14 +66,14 @@ def check_connection(
 
 
 def load_accounts(
-    credentials: Credentials, settings: ApiSettings, *, cancel: threading.Event
+    credentials: ApiCredentials, settings: ApiSettings, *, cancel: threading.Event
 ) -> list[AdAccount]:
     with ApiClient(credentials, settings) as client:
         return list_accounts(client)
 
 
 def load_events(
-    credentials: Credentials, settings: ApiSettings, account_id: str, *, cancel: threading.Event
+    credentials: ApiCredentials, settings: ApiSettings, account_id: str, *, cancel: threading.Event
 ) -> list[ConversionEvent]:
     with ApiClient(credentials, settings) as client:
         return list_events(client, account_id)
