@@ -343,3 +343,23 @@ def test_changing_the_account_clears_its_pixel_and_event(stored_demo_profile, ca
     code, _, err = run(capsys, "credentials", "set", "--pixel-id", "Not A Pixel")
     assert code == 2
     assert "pixel id 'Not A Pixel' is not valid" in err
+
+
+def test_event_ids_from_a_column_are_checked_against_the_account_before_sending(
+    stored_demo_profile, sandbox, capsys, tmp_path
+):
+    export = tmp_path / "orders.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Order", "Date", "Email", "Event"])
+        writer.writerow(["A1", "2026-03-01 10:00", "a@example.com", DEMO.events[0].id])
+        writer.writerow(["A2", "2026-03-01 10:00", "b@example.com", "zzzzz"])
+    mapping = tmp_path / "mapping.json"
+    columns = {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"}
+    mapping.write_text(json.dumps({"columns": {**columns, "event_id": "Event"}}))
+    code, out, err = run(capsys, "upload", str(export), "--mapping", str(mapping))
+    assert code == 2
+    assert "names events that ad account" in err
+    assert "zzzzz (row 3)" in err
+    assert "Nothing was sent" in err
+    assert sandbox.accepted == []

@@ -53,7 +53,10 @@ def test_new_user_saves_a_token_and_uploads_with_debug_ids(  # noqa: PLR0917 - f
     code, up_out, up_err = run(capsys, "upload", str(export), "--mapping", str(mapping))
     assert code == 0, up_err
     assert "debug_id" in up_out
-    assert [b.pixel_id for b in sandbox.accepted] == [DEMO.pixel_id]
+    # X checks the token with the first request: it holds one sale, the rest follow.
+    sizes = [len(json.loads(b.body)["conversions"]) for b in sandbox.accepted]
+    assert sizes == [1, 2]
+    assert {b.pixel_id for b in sandbox.accepted} == {DEMO.pixel_id}
     assert {c["event_id"] for c in sandbox.accepted_conversions()} == {DEMO.events[1].id}
 
     code, shown, _ = run(capsys, "credentials", "show")
@@ -148,3 +151,19 @@ def test_a_refused_token_is_explained_in_words():
     assert "X refused the pixel token" in text
     assert "belongs to another pixel than o8z6j" in text
     assert "Generate access token" in text
+
+
+def test_a_refused_token_stops_the_upload_with_words_and_one_sale_at_stake(
+    sandbox, monkeypatch, capsys, tmp_path
+):
+    monkeypatch.setenv("TWCONV_PIXEL_TOKEN", "not-the-token-of-this-pixel")
+    export, mapping = write_export(tmp_path, with_event=True)
+    code, out, err = run(
+        capsys, "upload", str(export), "--mapping", str(mapping), "--pixel-id", DEMO.pixel_id,
+        "--api-base", sandbox.base_url,
+    )  # fmt: skip
+    assert code == 2
+    assert "X refused the pixel token" in out + err
+    assert f"another pixel than {DEMO.pixel_id}" in out + err
+    assert sandbox.accepted == []
+    assert "0 of 3 conversions in 2 batches" in out  # the first batch held one sale

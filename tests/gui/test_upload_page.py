@@ -201,7 +201,8 @@ def test_already_uploaded_file_is_refused_unless_forced(page, qtbot, sandbox):
     [(conflict, _job, message)] = page.asked
     assert conflict is Conflict.UPLOADED
     assert "already uploaded" in message
-    assert "count the sales twice" in message
+    assert "makes X count those sales again" in message
+    assert "unless they carry" not in message  # a conversion_id does not make a resend safe
     notice = page.notice_label.text()
     assert not page.notice_label.isHidden()
     assert "already uploaded" in notice
@@ -347,3 +348,40 @@ def test_resuming_with_nothing_to_resume_is_refused_in_words(page, qtbot, sandbo
     assert not page.notice_label.isHidden()
     assert "no earlier upload of orders.csv" in page.notice_label.text()
     assert sandbox.requests_seen == 0
+
+
+def test_event_ids_from_a_column_unknown_to_the_account_stop_the_upload_before_sending(
+    sandbox, tmp_path
+):
+    path = tmp_path / "orders.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Order", "Date", "Email", "Event"])
+        writer.writerow(["O-1", "2026-11-01 10:00", "a@x.org", DEMO.events[0].id])
+        writer.writerow(["O-2", "2026-11-01 10:00", "b@x.org", "zzzzz"])
+    profile = MappingProfile.from_dict(
+        {
+            "columns": {
+                "conversion_id": "Order",
+                "conversion_time": "Date",
+                "email": "Email",
+                "event_id": "Event",
+            }
+        }
+    )
+    connection = sandbox_connection(sandbox)
+    worker = UploadWorker(
+        inspect_file(str(path)).table,
+        profile,
+        UploadOptions(pixel_id=DEMO.pixel_id),
+        client_factory=connection.client,
+        api_base=sandbox.base_url,
+        account_id=DEMO.account_id,
+    )
+    refused = []
+    worker.signals.refused.connect(refused.append)
+    worker.run()
+    [message] = refused
+    assert "zzzzz (row 3)" in message
+    assert "Nothing was sent" in message
+    assert sandbox.accepted == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import signal
 import sys
@@ -13,10 +14,13 @@ from typing import Any, TextIO
 
 from twconv_gui.cli.connection import api_settings, chosen_profile
 from twconv_gui.core import paths
+from twconv_gui.core.account.ad_accounts import unknown_event_ids
 from twconv_gui.core.account.profiles import ProfileStore, resolve_credentials
 from twconv_gui.core.api.client import ApiClient
+from twconv_gui.core.api.pixel_token import PixelToken
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.event_ids import event_ids_in_column
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import Journal
@@ -28,7 +32,35 @@ from twconv_gui.core.upload.model import (
     duplicate_risk,
     summary_lines,
 )
+from twconv_gui.core.upload.policy import earlier_job, resend_warning
 from twconv_gui.terminal import format_table, is_tty
+
+
+def _check_event_column(
+    table: Table, profile: MappingProfile, client: ApiClient, account_id: str
+) -> None:
+    """Event ids read from a column are checked against the account's events before anything
+    is sent: a wrong one would otherwise stop the job with a 404 half-way."""
+    found = event_ids_in_column(table, profile)
+    if not found:
+        return
+    column = profile.columns["event_id"]
+    if not account_id:
+        print(
+            f'Note: the event ids in column "{column}" are not checked against your ad '
+            "account before sending (the profile names no account: `twconv credentials set "
+            "--account-id A`).",
+            file=sys.stderr,
+        )
+        return
+    unknown = unknown_event_ids(client, account_id, found)
+    if unknown:
+        listed = ", ".join(f"{event_id} (row {found[event_id]})" for event_id in unknown[:10])
+        raise TwconvError(
+            f'Column "{column}" names events that ad account {account_id} does not have: '
+            f"{listed}. Nothing was sent. Fix those rows (`twconv events` lists the account's "
+            "events) or leave them out with a filter."
+        )
 
 
 def run_upload(args: argparse.Namespace, out: TextIO, profile: MappingProfile, table: Table) -> int:
@@ -60,7 +92,19 @@ def run_upload(args: argparse.Namespace, out: TextIO, profile: MappingProfile, t
         print(f"Note: {risk}", file=sys.stderr)
     settings = api_settings(args, sign_in)
     credentials = None if args.dry_run else resolve_credentials(args.profile, store=store)[0]
+    if isinstance(credentials, PixelToken):
+        # X checks a pixel token only by answering a conversions request: the first batch
+        # holds one sale, so a refused token has one sale at stake, not 500.
+        options = dataclasses.replace(options, first_batch_size=1)
+    if credentials is not None and not isinstance(credentials, PixelToken):
+        account_id = sign_in.settings.account_id if sign_in else ""
+        _check_event_column(table, profile, ApiClient(credentials, settings), account_id)
     journal = None if args.dry_run else Journal(paths.journal_path())
+    if journal is not None and (args.resume or args.force):
+        earlier = earlier_job(journal, table, profile, options, settings.base_url)
+        warning = resend_warning(earlier)
+        if warning:
+            print(f"Warning: {warning}", file=sys.stderr)
     try:
         upload = Upload(
             table,

@@ -294,6 +294,13 @@ def test_batches_keep_file_order_and_skip_rejected_rows(export):
     assert found[0].payload()["conversions"][0]["identifiers"] == [{"hashed_email": sha("u0@b.co")}]
     with pytest.raises(TwconvError, match="1 to 500"):
         list(batches([], size=501))
+    # A pixel token is checked with the first request: it holds one sale, the rest follow.
+    chunks = Preparation(open_table(path), profile).encoded_chunks()
+    first_small = list(batches(chunks, size=500, first_size=1))
+    assert [len(b.events) for b in first_small] == [1, 500, 500, 201]
+    assert [b.first_row for b in first_small[:2]] == [2, 3]
+    tiny = list(batches(Preparation(open_table(path), profile).encoded_chunks(), 2, first_size=1))
+    assert sum(len(b.events) for b in tiny) == 1202
 
 
 @pytest.mark.parametrize("group", [False, True])

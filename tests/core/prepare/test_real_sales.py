@@ -427,3 +427,28 @@ def test_an_order_total_repeated_on_each_line_item_is_counted_once(export):
     # 7250 once, not 14500; 5600 less 600 once; two equal mugs at 10 are 10 + 10 line values
     # only when the items' prices add up to more than the repeated amount.
     assert [r.event["value"] for r in results] == [7250, 5000, 20]
+
+
+def test_an_event_id_of_another_pixel_is_refused_for_its_row_only(export):
+    path = export(
+        ["Order", "Date", "Email", "Event"],
+        [
+            ["1", "2024-03-05 10:00", "a@example.com", "tw-o8z6j-o87ne"],
+            ["2", "2024-03-05 10:00", "b@example.com", "tw-zzzzz-o87ne"],
+            ["3", "2024-03-05 10:00", "c@example.com", "o87nf"],
+        ],
+    )
+    profile = MappingProfile.from_dict(
+        {
+            "columns": {
+                "conversion_id": "Order",
+                "conversion_time": "Date",
+                "email": "Email",
+                "event_id": "Event",
+            },
+            "timezone": "UTC",
+        }
+    )
+    results = list(Preparation(open_table(path), profile, workers=1, pixel_id="o8z6j"))
+    assert [r.event is not None for r in results] == [True, False, True]
+    assert "belongs to pixel zzzzz, not to pixel o8z6j" in results[1].problems[0].message

@@ -223,3 +223,21 @@ def test_a_portal_page_then_the_real_answer_is_acknowledged_once():
         assert (outcome.acknowledged, outcome.failed_events, portal.seen) == (2, 0, 2)
     finally:
         portal.close()
+
+
+def test_a_resume_or_force_of_a_job_older_than_48_hours_is_warned_about():
+    from datetime import UTC, datetime, timedelta
+
+    from twconv_gui.core.upload.policy import resend_warning
+
+    class Job:
+        id = 7
+        file_name = "orders.csv"
+        started_at = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+    late = resend_warning(Job(), now=Job.started_at + timedelta(hours=49))
+    assert late is not None
+    assert late.startswith("Job 7 of orders.csv started on ")
+    assert "X may count sales sent again now twice" in late
+    assert resend_warning(Job(), now=Job.started_at + timedelta(hours=47)) is None
+    assert resend_warning(None) is None

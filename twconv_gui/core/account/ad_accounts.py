@@ -131,6 +131,18 @@ def list_events(
     return _unique(ConversionEvent.from_json(entry) for entry in entries)
 
 
+def unknown_event_ids(client: ApiClient, account_id: str, event_ids: Iterable[str]) -> list[str]:
+    """The event ids (base-36 event parts) that are no live event of the ad account, in the
+    order given: checked before the first batch, so a wrong one is named before anything is
+    sent rather than stopping the job with a 404 half-way.
+
+    Raises:
+        TwconvError: as list_events() raises it.
+    """
+    known = {event.id for event in list_events(client, account_id) if not event.deleted}
+    return [event_id for event_id in event_ids if event_id not in known]
+
+
 _Listed = TypeVar("_Listed", AdAccount, ConversionEvent)
 
 

@@ -50,10 +50,15 @@ def check_batch_size(size: int) -> int:
     return size
 
 
-def batches(chunks: Iterable[EncodedChunk], size: int = MAX_BATCH_SIZE) -> Iterator[Batch]:
+def batches(
+    chunks: Iterable[EncodedChunk], size: int = MAX_BATCH_SIZE, *, first_size: int | None = None
+) -> Iterator[Batch]:
     """Ready events (`Preparation.encoded_chunks()`) in batches of `size`; rejected rows are
-    skipped, order is kept."""
+    skipped, order is kept. `first_size` makes the first batch smaller (a pixel token is only
+    checked by X with the first request: one sale at stake rather than 500)."""
     check_batch_size(size)
+    if first_size is not None:
+        check_batch_size(first_size)
     events: list[bytes] = []
     rows: list[tuple[int, ...]] = []
     number = 0
@@ -62,11 +67,14 @@ def batches(chunks: Iterable[EncodedChunk], size: int = MAX_BATCH_SIZE) -> Itera
         events += payloads
         rows += chunk_rows
         start = 0
-        while len(events) - start >= size:
+        while len(events) - start >= (want := first_size if number == 0 and first_size else size):
             number += 1
-            end = start + size
+            end = start + want
             yield Batch(number, tuple(events[start:end]), tuple(rows[start:end]))
             start = end
         del events[:start], rows[:start]
-    if events:
-        yield Batch(number + 1, tuple(events), tuple(rows))
+    while events:
+        want = first_size if number == 0 and first_size else size
+        number += 1
+        yield Batch(number, tuple(events[:want]), tuple(rows[:want]))
+        del events[:want], rows[:want]

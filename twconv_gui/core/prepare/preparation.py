@@ -77,6 +77,7 @@ class Preparation:
         progress: Callable[[PrepareProgress], None] | None = None,
         cancel: threading.Event | None = None,
         workers: int | None = None,
+        pixel_id: str | None = None,
     ) -> None:
         profile.check_columns(table.columns, file_name=table.path.name)
         profile.check_complete(event_id_override=event_id_override)
@@ -94,6 +95,7 @@ class Preparation:
         self._progress = progress
         self._cancel = cancel
         self._event_id_override = event_id_override
+        self._pixel_id = pixel_id
         self._workers = workers if workers is not None else default_workers(table.estimated_rows)
         self._currency_mapped = "price_currency" in profile.columns or (
             "price_currency" in profile.constants
@@ -157,6 +159,7 @@ class Preparation:
             more_countries=[table.column_index(c) for c in profile.sources("phone_country")[1:]],
             filters=profile.filters,
             filter_index=[table.column_index(f.column) for f in profile.filters],
+            pixel_id=self._pixel_id,
         )
 
     def _constants(self) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -177,6 +178,8 @@ class RowReader:
             column index; see fields.HELPER_FIELDS.
         filters: the mapping's row filters, with `filter_index` their columns' indexes.
         more_countries: indexes of further phone_country columns (see RowContext).
+        pixel_id: the pixel uploaded to: an event id of the form tw-{pixel}-{event} naming
+            another pixel is refused for its row (None: not known, not checked).
     """
 
     def __init__(
@@ -194,6 +197,7 @@ class RowReader:
         more_countries: Sequence[int] = (),
         filters: Sequence[RowFilter] = (),
         filter_index: Sequence[int] = (),
+        pixel_id: str | None = None,
     ) -> None:
         self.columns = columns
         self.infer_currency = infer_currency and "value" in index
@@ -202,7 +206,8 @@ class RowReader:
         self.helpers = dict(helpers or {})
         self.filters = tuple(filters)
         self.filter_index = tuple(filter_index)
-        converters = self._converters(time_converter, amount_parsers, phone_hasher)
+        self.pixel_id = pixel_id
+        converters = self._converters(time_converter, amount_parsers, phone_hasher, pixel_id)
         # Converters are listed in payload order, so identifiers fill in the order X expects.
         self.plan: list[tuple[str, int, Convert, int, str]] = [
             (name, index[name], converters[name], *_target(name))
@@ -220,6 +225,7 @@ class RowReader:
         time_converter: TimeConverter | None,
         amount_parsers: Mapping[str, amounts.AmountParser],
         phone_hasher: identifiers.PhoneHasher,
+        pixel_id: str | None = None,
     ) -> dict[str, Convert]:
         def amount(name: str) -> Convert:
             parser = amount_parsers.get(name)
@@ -227,7 +233,7 @@ class RowReader:
 
         return {
             "conversion_time": time_converter.to_utc if time_converter else _no_time,
-            "event_id": amounts.normalize_event_id,
+            "event_id": functools.partial(amounts.normalize_event_id, pixel_id=pixel_id),
             "twclid": identifiers.normalize_twclid,
             "email": identifiers.hash_email,
             "phone": phone_hasher.hash,
@@ -256,7 +262,7 @@ class RowReader:
             elif name in ("value", "content_price"):
                 convert = amounts.AmountParser.for_column([raw]).parse
             else:
-                convert = self._converters(None, {}, phone_hasher)[name]
+                convert = self._converters(None, {}, phone_hasher, self.pixel_id)[name]
             try:
                 result.append((name, convert(raw)))
             except ValueProblem as exc:

@@ -96,6 +96,7 @@ class Upload:
             self.running.set()
         self.summary = UploadSummary(dry_run=options.dry_run)
         self._halt = threading.Event()  # cancel or a job-stopping answer: workers stop
+        self._pixel_token = False  # the client signs in with a pixel token (set per sender)
         self._governor = RateGovernor(
             events_per_15min=options.events_per_15min, workers=options.workers
         )
@@ -157,12 +158,16 @@ class Upload:
         if job is not None and self.journal is not None:
             earlier = {record.number: record for record in self.journal.batches(job.id)}
         preparation = Preparation(
-            self.table, self.profile, event_id_override=self.options.event_id, cancel=self._halt
+            self.table,
+            self.profile,
+            event_id_override=self.options.event_id,
+            cancel=self._halt,
+            pixel_id=self.options.pixel_id,
         )
         self._preparation = preparation
         self._producer = producer = BatchProducer(
             preparation, self.options.batch_size, earlier=earlier, halt=self._halt,
-            queue_size=2 * workers,
+            queue_size=2 * workers, first_batch_size=self.options.first_batch_size,
         ).start()  # fmt: skip
         yield self._progress(Phase.PREPARING)
         if job is None:  # dry run: the plan only
@@ -226,8 +231,10 @@ class Upload:
 
     def _sender(self) -> BatchSender:
         assert self.client_factory is not None
+        client = self.client_factory()
+        self._pixel_token = client.uses_pixel_token
         return BatchSender(
-            self.client_factory(),
+            client,
             self.options.pixel_id,
             governor=self._governor,
             backoff=self.options.backoff,
@@ -326,7 +333,9 @@ class Upload:
             delivered = future.result()
         except StopUpload as stop:
             if summary.stopped is None:
-                summary.stopped = stop_message(stop.response, self.options)
+                summary.stopped = stop_message(
+                    stop.response, self.options, pixel_token=self._pixel_token
+                )
                 log.warning("job stopped: %s", summary.stopped)
             self._halt.set()
             return None

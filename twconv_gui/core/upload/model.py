@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from twconv_gui.core.api.auth import refused_message
 from twconv_gui.core.api.throttle import Backoff
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.upload import DEFAULT_WORKERS
@@ -28,6 +29,8 @@ class UploadOptions:
     event_id: str | None = None
     workers: int = DEFAULT_WORKERS
     batch_size: int = 500
+    # A smaller first batch: with a pixel token X checks the token on the first request only.
+    first_batch_size: int | None = None
     dry_run: bool = False
     resume: bool = False
     force: bool = False
@@ -152,19 +155,13 @@ def duplicate_risk(columns: object, constants: object) -> str | None:
     )
 
 
-def stop_message(response: Any, options: UploadOptions) -> str:
-    """Why the job stopped, in words that say what to check."""
+def stop_message(response: Any, options: UploadOptions, *, pixel_token: bool = False) -> str:
+    """Why the job stopped, in words that say what to check (for a pixel token: that X
+    refused the token or it belongs to another pixel, and where to get the right one)."""
     detail = response.describe()
-    if response.status == 401:
-        return (
-            f"X refused the credentials ({detail}). Check the consumer key and secret and the "
-            "access token and secret (test them in the app's Credentials dialog or with "
-            "`twconv credentials test`)."
-        )
-    if response.status == 403:
-        return (
-            f"X denied access ({detail}). Check that the developer app has Ads API access and "
-            "that this user may manage the ad account (AD_MANAGER or ACCOUNT_ADMIN)."
+    if response.status in (401, 403):
+        return refused_message(
+            response.status, detail, pixel_token=pixel_token, pixel_id=options.pixel_id
         )
     event = f" and the event id ({options.event_id})" if options.event_id else " and event ids"
     return (

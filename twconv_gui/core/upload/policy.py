@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.reading.table import Table
@@ -150,7 +151,30 @@ def _sent_already(job: JobRecord, name: str, options: UploadOptions, when: str) 
         )
     else:
         start += "every event, and acknowledged them all. "
-    return start + (
-        "Sending the file again would count the sales twice unless they carry a "
-        "conversion_id; use --force to send it anyway."
+    return start + f"{SENT_AGAIN} Use --force only to send it anyway."
+
+
+# What X promises about a conversion_id (API_NOTES): it de-duplicates a pixel conversion and
+# an API conversion of the same sale within 48 hours. Nothing about two API sends of one sale.
+SENT_AGAIN = (
+    "Sending it again makes X count those sales again: a conversion_id only matches a pixel "
+    "conversion of the same sale within 48 hours, not a second upload."
+)
+RESEND_WINDOW = timedelta(hours=48)
+
+
+def resend_warning(previous: JobRecord | None, now: datetime | None = None) -> str | None:
+    """A warning before a --resume or --force of a job started over 48 hours ago: X may count
+    the sales sent now twice (the events in flight when the first run stopped, or all of
+    them when forced). None for a recent job or no job."""
+    if previous is None:
+        return None
+    now = now or datetime.now(UTC)
+    if now - previous.started_at <= RESEND_WINDOW:
+        return None
+    when = previous.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Job {previous.id} of {previous.file_name} started on {when}, more than 48 hours ago. "
+        "X may count sales sent again now twice: what X documents about a conversion_id covers "
+        "48 hours, and a conversion in flight when the earlier run stopped may have reached X."
     )

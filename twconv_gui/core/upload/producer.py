@@ -78,9 +78,11 @@ class BatchProducer:
         earlier: Mapping[int, BatchRecord],
         halt: threading.Event,
         queue_size: int,
+        first_batch_size: int | None = None,
     ) -> None:
         self.preparation = preparation
         self.batch_size = batch_size
+        self.first_batch_size = first_batch_size
         self.earlier = earlier
         self.halt = halt
         self.queue: queue.Queue[ReadyBatch] = queue.Queue(maxsize=queue_size)
@@ -123,7 +125,8 @@ class BatchProducer:
 
     def _run(self) -> None:
         try:
-            for batch in batches(self.preparation.encoded_chunks(), self.batch_size):
+            chunks = self.preparation.encoded_chunks()
+            for batch in batches(chunks, self.batch_size, first_size=self.first_batch_size):
                 body = batch.body()
                 size = len(batch.events)
                 whole = ReadyBatch(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui import APP_NAME
+from twconv_gui.core.api.pixel_token import PixelToken
 from twconv_gui.core.upload.journal import JobRecord
 from twconv_gui.core.upload.model import UploadProgress
 from twconv_gui.core.upload.model import UploadSummary as Summary
@@ -174,12 +176,16 @@ class UploadPage(QWidget):
         dry_run = self.form.dry_run
         connection = None if dry_run else self.session.connection
         options = self.form.options(resume=resume, force=force)
+        if connection is not None and isinstance(connection.credentials, PixelToken):
+            # X checks a pixel token by answering the first request: one sale at stake.
+            options = dataclasses.replace(options, first_batch_size=1)
         worker = UploadWorker(
             table,
             profile,
             options,
             client_factory=connection.client if connection else None,
             api_base=connection.settings.base_url if connection else "",
+            account_id=connection.account_id if connection else "",
         )
         signals = worker.signals
         signals.conflict.connect(self._on_conflict)

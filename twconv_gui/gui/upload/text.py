@@ -9,6 +9,7 @@ from pathlib import Path
 
 from twconv_gui.core.upload.journal import JobRecord
 from twconv_gui.core.upload.model import Phase, UploadProgress, UploadSummary, summary_lines
+from twconv_gui.core.upload.policy import SENT_AGAIN, resend_warning
 
 PROGRESS_STEPS = 1000  # the progress bar's range: tenths of a percent
 
@@ -24,8 +25,9 @@ def unfinished_message(job: JobRecord) -> str:
         f"(job {job.id}, started {when(job)}, {job.status.value}; "
         f"{job.events_acknowledged:,} conversions acknowledged so far).\n\n"
         "Resume sends only the conversions X has not answered yet. Start over sends the whole file "
-        "again as a new job: the conversions X already took would be counted twice unless "
-        "they carry a conversion_id."
+        "again as a new job: X would count the conversions it already took twice (a "
+        "conversion_id only matches a pixel conversion of the same sale within 48 hours, not "
+        "a second upload)." + _late(job)
     )
 
 
@@ -42,9 +44,13 @@ def uploaded_message(job: JobRecord) -> str:
         answered = "every conversion was acknowledged."
     return (
         f"{job.file_name} was already uploaded with this mapping to pixel {job.pixel_id} on "
-        f"{when(job)} (job {job.id}): {answered} Sending it again would count the sales twice "
-        "unless they carry a conversion_id."
+        f"{when(job)} (job {job.id}): {answered} {SENT_AGAIN}" + _late(job)
     )
+
+
+def _late(job: JobRecord) -> str:
+    warning = resend_warning(job)
+    return f"\n\n{warning}" if warning else ""
 
 
 def expected_events(progress: UploadProgress) -> int:

@@ -12,9 +12,11 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from twconv_gui.core import paths
+from twconv_gui.core.account.ad_accounts import unknown_event_ids
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.event_ids import event_ids_in_column
 from twconv_gui.core.reading.table import Table
 from twconv_gui.core.upload.engine import Upload
 from twconv_gui.core.upload.journal import JobRecord, Journal
@@ -94,12 +96,14 @@ class UploadWorker(QRunnable):
         api_base: str = "",
         check_first: bool = True,
         journal_factory: Callable[[], Journal] | None = None,
+        account_id: str = "",
     ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the page keeps the worker until it is replaced
         self.signals = UploadSignals()
         self.table, self.profile, self.options = table, profile, options
         self.client_factory, self.api_base = client_factory, api_base
+        self.account_id = account_id  # event ids read from a column are checked against it
         self.check_first = check_first and not (options.resume or options.force)
         self._journal_factory = journal_factory or (lambda: Journal(paths.journal_path()))
         self.cancel_event = threading.Event()
@@ -161,6 +165,7 @@ class UploadWorker(QRunnable):
                     return
             if self.cancel_event.is_set():
                 return
+            self._check_event_column()
             upload = Upload(
                 self.table,
                 self.profile,
@@ -175,6 +180,27 @@ class UploadWorker(QRunnable):
         finally:
             if journal is not None:
                 journal.close()
+
+    def _check_event_column(self) -> None:
+        """Event ids read from a column must be events of the account (OAuth profiles, whose
+        account is known), or the job would stop with a 404 half-way."""
+        if self.options.dry_run or not self.account_id or self.client_factory is None:
+            return
+        found = event_ids_in_column(self.table, self.profile)
+        if not found:
+            return
+        client = self.client_factory()
+        if client.uses_pixel_token:
+            return
+        unknown = unknown_event_ids(client, self.account_id, found)
+        if unknown:
+            listed = ", ".join(f"{event_id} (row {found[event_id]})" for event_id in unknown[:10])
+            raise UploadRefused(
+                f'Column "{self.profile.columns["event_id"]}" names events that ad account '
+                f"{self.account_id} does not have: {listed}. Nothing was sent. Fix those rows "
+                "(the Upload step lists the account's events) or leave them out with a filter "
+                "on the Map step."
+            )
 
     def _previous_job(self, journal: Journal) -> JobRecord | None:
         return earlier_job(journal, self.table, self.profile, self.options, self.api_base)
