@@ -357,7 +357,7 @@ def test_event_ids_from_a_column_are_checked_against_the_account_before_sending(
     mapping = tmp_path / "mapping.json"
     columns = {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"}
     mapping.write_text(json.dumps({"columns": {**columns, "event_id": "Event"}}))
-    code, out, err = run(capsys, "upload", str(export), "--mapping", str(mapping))
+    code, _, err = run(capsys, "upload", str(export), "--mapping", str(mapping))
     assert code == 2
     assert "names events that ad account" in err
     assert "zzzzz (row 3)" in err

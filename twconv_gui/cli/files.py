@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping.inspection import inspect_file
 from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.paths import private_replacement
 from twconv_gui.core.prepare.preparation import Preparation, PrepareSummary
 from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.core.reading.opening import list_sheets, open_table
@@ -122,19 +123,14 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_prepare(args: argparse.Namespace, out: TextIO) -> int:
     preparation, bar = _prepare(args)
-    tmp = args.out.with_name(args.out.name + ".part")
-    try:
-        with bar, tmp.open("wb") as handle:
+    out_path: Path = args.out
+    try:  # private (0o600), under a temporary name until complete
+        with bar, private_replacement(out_path) as partial, partial.open("wb") as handle:
             for item in preparation.encoded():
                 if item.payload is not None:
                     handle.write(item.payload + b"\n")
-        tmp.replace(args.out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TwconvError(f"Cannot write {args.out}: {exc.strerror}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        raise TwconvError(f"Cannot write {out_path}: {exc.strerror or exc}") from None
     summary = preparation.summary
     reports = _write_reports(args.report_dir, summary)
     _print_summary(preparation, reports, sys.stderr)

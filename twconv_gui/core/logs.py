@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import re
 import threading
 from logging.handlers import RotatingFileHandler
@@ -141,7 +143,19 @@ class RedactingFilter(logging.Filter):
 
 
 class _TwconvLogHandler(RotatingFileHandler):
-    """The app's own file handler, told apart from handlers that others may add."""
+    """The app's own file handler, told apart from handlers that others may add.
+
+    Its files are created readable by their owner only (0o600), rotated ones included.
+    """
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        return os.fdopen(
+            os.open(self.baseFilename, flags, 0o600),
+            "a",  # what RotatingFileHandler always uses
+            encoding=self.encoding,
+            errors=self.errors,
+        )
 
 
 def _our_handlers(logger: logging.Logger) -> list[_TwconvLogHandler]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +29,39 @@ def _ensure_private_dir(folder: Path, *, kind: str = "data", env: str = DATA_DIR
             f"space, fix the folder's permissions, or set {env} to a folder you can write to."
         ) from None
     return folder
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (0o600), unless it exists already.
+
+    For files that others then open by name (SQLite, the log handler): created this way first,
+    they never exist with the umask's looser mode, not even for a moment.
+
+    Raises:
+        OSError: the file cannot be created.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+@contextmanager
+def private_replacement(path: Path) -> Iterator[Path]:
+    """A new private file (0o600) beside `path` that takes `path`'s place when the block ends.
+
+    The partial file has an unpredictable name (`tempfile`), so nobody can plant a link under
+    its name beforehand; when the block raises, it is removed and `path` is left as it was.
+
+    Raises:
+        OSError: the partial file cannot be created or renamed into place.
+    """
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle)
+    partial = Path(name)
+    try:
+        yield partial
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def data_dir() -> Path:

@@ -9,7 +9,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -31,6 +30,7 @@ from twconv_gui.gui.credentials.dialog import CredentialsDialog
 from twconv_gui.gui.history.page import HistoryPage
 from twconv_gui.gui.load.page import LoadPage
 from twconv_gui.gui.mapping.page import MapPage
+from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.preview.page import PreviewPage
 from twconv_gui.gui.sandbox_mode import SAMPLE_EXPORT, SAMPLE_MAPPING, SandboxMode, resource_path
 from twconv_gui.gui.session import Connection, Session
@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.connection_label = QLabel()
+        self.connection_label = plain_label()
         self.statusBar().addPermanentWidget(self.connection_label)
         self._build_menus()
         self._wire()
@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
             try:
                 self.map_page.set_profile(MappingProfile.load(pending))
             except TwconvError as exc:
-                QMessageBox.warning(self, "Mapping not applied", str(exc))
+                QMessageBox.warning(self, "Mapping not applied", literal(str(exc)))
         self.file_loaded.emit(inspection)
         self.go_to(MAP)
 

@@ -20,8 +20,13 @@ LOOPBACK = "127.0.0.1"
 MAX_BODY = 16 * 1024 * 1024  # 500 conversions with contents stay far below this
 
 
+MAX_CONNECTIONS = 64
+"""Connections served at once, one thread each; a connection beyond them is hung up at once."""
+
+
 class SandboxHTTPServer(ThreadingHTTPServer):
-    """Serves a SandboxApp on 127.0.0.1 only; one daemon thread per connection."""
+    """Serves a SandboxApp on 127.0.0.1 only; one daemon thread per connection, at most
+    MAX_CONNECTIONS of them (idle keep-alive connections hold theirs for up to 60 s)."""
 
     daemon_threads = True
     block_on_close = False
@@ -33,7 +38,25 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._closing = False
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__((LOOPBACK, port), SandboxHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            log.warning("sandbox: %d connections open, one more hung up", MAX_CONNECTIONS)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_bind(self) -> None:
         if self.server_address[0] != LOOPBACK:

@@ -42,7 +42,10 @@ def fake_time():
 
 
 def governor(fake_time, **kwargs):
-    return RateGovernor(clock=fake_time.clock, sleep=fake_time.sleep, **kwargs)
+    """A governor on the fake clock, which stands for both the wall and the monotonic clock."""
+    return RateGovernor(
+        clock=fake_time.clock, monotonic=fake_time.clock, sleep=fake_time.sleep, **kwargs
+    )
 
 
 def test_no_limits_means_no_waiting(fake_time):
@@ -108,6 +111,28 @@ def test_cancel_wakes_a_waiting_caller(fake_time):
     assert results == [False]
     assert time.monotonic() - started < 1.0
     assert not gov.wait_turn(1, cancel)  # already cancelled: returns at once
+
+
+@pytest.mark.parametrize("step", [-3600.0, 3600.0], ids=["back-an-hour", "ahead-an-hour"])
+def test_a_wall_clock_step_neither_stretches_nor_cuts_a_hold(monkeypatch, fake_time, step):
+    """X's reset time (epoch) becomes a monotonic deadline once; the wall clock is not read
+    again while waiting, so NTP or a resumed virtual machine setting it an hour back (or
+    ahead) during an 11 s hold leaves the hold at 11 s."""
+    wall = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: wall[0] + (fake_time.now - START))
+    stepped: list[bool] = []
+
+    def sleep(seconds: float, cancel: threading.Event) -> bool:
+        if fake_time.slept >= 2 and not stepped:
+            wall[0] += step
+            stepped.append(True)
+        return fake_time.sleep(seconds, cancel)
+
+    gov = RateGovernor(monotonic=fake_time.clock, sleep=sleep, margin=1.0)
+    gov.observe(RateLimit(limit=100, remaining=0, reset_at=time.time() + 10), 429)
+    assert gov.wait_turn(1, threading.Event())
+    assert stepped
+    assert fake_time.slept == pytest.approx(11)
 
 
 def test_low_remaining_spreads_requests_until_the_reset(fake_time):

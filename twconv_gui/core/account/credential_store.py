@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from keyring.backends import chainer
 
 from twconv_gui.core.api.credentials import ENV_VARS, Credentials
 from twconv_gui.core.api.pixel_token import PIXEL_TOKEN_ENV, ApiCredentials, PixelToken
@@ -68,7 +68,12 @@ class CredentialVault:
         self._backend = backend
 
     def backend(self) -> KeyringBackend:
-        """The usable keyring backend.
+        """The usable keyring backend, judged by where it really stores passwords.
+
+        Refused: keyring's fail and null backends, plain-file backends (keyrings.alt's
+        PlaintextKeyring or any backend with a `file_path`, except its EncryptedKeyring), and
+        backends keyring itself finds unusable here; matched on the whole class hierarchy,
+        not a name. A chain of backends is opened up (see `_real_storage`).
 
         Raises:
             TwconvError: When there is no usable keyring (none installed, keyring disabled,
@@ -79,24 +84,7 @@ class CredentialVault:
         except Exception as exc:  # a broken keyringrc.cfg or backend import
             log.warning("keyring backend could not be loaded: %s", type(exc).__name__)
             raise TwconvError(_NO_VAULT) from None
-        if isinstance(backend, fail.Keyring) or (
-            isinstance(backend, chainer.ChainerBackend) and not backend.backends
-        ):
-            raise TwconvError(_NO_VAULT)
-        if isinstance(backend, null.Keyring):
-            raise TwconvError(
-                "The system keyring is turned off for Python programs (keyring's null backend is "
-                "configured, e.g. by PYTHON_KEYRING_BACKEND or `keyring --disable`). Remove that "
-                "setting to keep the API secrets in the keyring. " + _ENV_HINT
-            )
-        if "plaintext" in type(backend).__name__.lower():
-            raise TwconvError(
-                f"The configured keyring ({type(backend).__name__}) keeps passwords in a plain "
-                "file, and twconv-gui does not store API secrets that way. Configure a system "
-                "keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). "
-                + _ENV_HINT
-            )
-        return backend
+        return _real_storage(backend)
 
     def backend_name(self) -> str:
         """The keyring in use, in words (e.g. `SecretService Keyring`), or why there is none."""
@@ -225,3 +213,76 @@ def _fail(exc: Exception, action: str) -> NoReturn:
         f"The system keyring failed to {action} ({type(exc).__name__}): it may not be running. "
         "Start or unlock it, then try again. " + _ENV_HINT
     ) from None
+
+
+# Backends that keep nothing, or keep passwords in a readable file, by class (matched anywhere
+# in a backend's class hierarchy, so a subclass under another name is caught too).
+_NO_STORAGE = frozenset({"keyring.backends.fail.Keyring"})
+_DISABLED = frozenset({"keyring.backends.null.Keyring"})
+_PLAIN_FILE = frozenset({"keyrings.alt.file.PlaintextKeyring"})
+_ENCRYPTED_FILE = "keyrings.alt.file.EncryptedKeyring"
+_TURNED_OFF = (
+    "The system keyring is turned off for Python programs (keyring's null backend is "
+    "configured, e.g. by PYTHON_KEYRING_BACKEND or `keyring --disable`). Remove that "
+    "setting to keep the API secrets in the keyring. " + _ENV_HINT
+)
+
+
+def _class_names(backend: KeyringBackend) -> set[str]:
+    return {f"{cls.__module__}.{cls.__qualname__}" for cls in type(backend).__mro__}
+
+
+def _refusal(backend: KeyringBackend) -> str | None:
+    """Why `backend` cannot hold the secrets (a message), or None when it can."""
+    names = _class_names(backend)
+    if names & _NO_STORAGE:
+        return _NO_VAULT
+    if names & _DISABLED:
+        return _TURNED_OFF
+    file_backed = "file_path" in getattr(backend, "__dict__", {}) or any(
+        "file_path" in vars(cls) for cls in type(backend).__mro__
+    )
+    if (
+        names & _PLAIN_FILE
+        or (file_backed and _ENCRYPTED_FILE not in names)
+        or "plaintext" in type(backend).__name__.lower()
+    ):
+        return (
+            f"The configured keyring ({type(backend).__name__}) keeps passwords in a plain "
+            "file, and twconv-gui does not store API secrets that way. Configure a system "
+            "keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Manager). "
+            + _ENV_HINT
+        )
+    try:
+        priority = float(backend.priority)
+    except Exception:  # keyring's own test of a backend: its priority cannot be read here
+        priority = None
+    viable = priority is not None and bool(getattr(type(backend), "viable", True))
+    if (priority is None or priority <= 0) and not viable:
+        return _NO_VAULT
+    return None
+
+
+def _real_storage(backend: KeyringBackend) -> KeyringBackend:
+    """The backend that will really hold the secrets.
+
+    A chain is opened up: its members that cannot hold secrets are left out, and the first
+    one left (the chain's own order) is used on its own, so a locked or failing keyring can
+    never spill the secrets into a plain file further down the chain.
+
+    Raises:
+        TwconvError: nothing usable is left; the message says why and what to do.
+    """
+    if isinstance(backend, chainer.ChainerBackend):
+        members: list[KeyringBackend] = list(backend.backends)
+        if not members:
+            raise TwconvError(_NO_VAULT)
+        refusals = [_refusal(member) for member in members]
+        for member, refused in zip(members, refusals, strict=True):
+            if refused is None:
+                return member
+        raise TwconvError(next(r for r in refusals if r is not None))
+    refused = _refusal(backend)
+    if refused is not None:
+        raise TwconvError(refused)
+    return backend

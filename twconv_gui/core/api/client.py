@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from twconv_gui import APP_NAME, __version__
@@ -21,6 +20,7 @@ from twconv_gui.core.api import DEFAULT_API_BASE, DEFAULT_API_VERSION
 from twconv_gui.core.api.auth import new_session
 from twconv_gui.core.api.pixel_token import ApiCredentials, PixelToken
 from twconv_gui.core.api.responses import ApiError, ApiResponse, RateLimit
+from twconv_gui.core.api.transport import TransportError, read_body, transport_error
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.payload import encode_conversion, join_conversions
 
@@ -42,7 +42,6 @@ _POOL_MAXSIZE = 4
 _REQUESTS_VERSION: str = getattr(requests, "__version__", "unknown")
 _PIXEL_ID = re.compile(r"[0-9a-z]+")
 _PATH = re.compile(r"[A-Za-z0-9_\-.~/]+")
-_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,10 @@ class ApiSettings:
         version: The API version, digits only, e.g. `12`.
         connect_timeout: Seconds to wait for a connection.
         read_timeout: Seconds to wait for the answer once the request is sent.
+
+    A request as a whole (connecting, sending, the complete answer) gets at most
+    `connect_timeout + read_timeout` seconds: a server that trickles its answer in, each
+    piece within the read timeout, is cut off there.
 
     Raises:
         TwconvError: When a setting is unusable; the message names the setting.
@@ -109,30 +112,6 @@ class ApiSettings:
                     f"The {name.replace('_', ' ')} must be a number of seconds between 0 and "
                     f"3600, not {value!r}."
                 )
-
-
-class TransportError(Exception):
-    """The request got no HTTP answer: a timeout or a broken or refused connection.
-
-    Transport errors are worth retrying with backoff. After a timeout on a POST the server may
-    nevertheless have processed the batch (X documents no de-duplication of a resend).
-
-    Attributes:
-        kind: `"timeout"` or `"connection"`.
-    """
-
-    def __init__(self, kind: str, message: str) -> None:
-        """Create the error.
-
-        Args:
-            kind: `"timeout"` or `"connection"`.
-            message: What happened, for users; no query strings, no secrets.
-        """
-        super().__init__(message)
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"TransportError({self.kind!r}, {str(self)!r})"
 
 
 class ApiClient:
@@ -278,83 +257,28 @@ class ApiClient:
 
     def _request(self, method: str, url: str, **kwargs: Any) -> ApiResponse:
         session = self._session()
-        timeouts = (self.settings.connect_timeout, self.settings.read_timeout)
+        settings = self.settings
         host = urlsplit(url).netloc
         started = time.monotonic()
+        timeouts = (settings.connect_timeout, settings.read_timeout)
         try:
             response = session.request(
-                method, url, timeout=timeouts, allow_redirects=False, **kwargs
+                method,
+                url,
+                timeout=timeouts,
+                allow_redirects=False,
+                stream=True,
+                **kwargs,
             )
         except requests.RequestException as exc:
-            raise _transport_error(exc, host, self.settings) from None
+            raise transport_error(exc, host, timeouts) from None
+        try:
+            body = read_body(response, host, started, timeouts)
+        finally:
+            response.close()  # back to the pool when read whole, hung up otherwise
         return ApiResponse.from_http(
-            response.status_code,
-            response.headers,
-            response.content,
-            elapsed=time.monotonic() - started,
+            response.status_code, response.headers, body, elapsed=time.monotonic() - started
         )
-
-
-def _transport_error(
-    exc: requests.RequestException, host: str, settings: ApiSettings
-) -> TransportError:
-    """A TransportError that says what happened without URLs, query strings or secrets."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return TransportError(
-            "timeout",
-            f"Could not connect to {host} within {settings.connect_timeout:g} s: check the "
-            "network connection and any proxy or firewall.",
-        )
-    if isinstance(exc, requests.Timeout) or _caused_by_read_timeout(exc):
-        return TransportError(
-            "timeout",
-            f"{host} did not answer within {settings.read_timeout:g} s. The request may still "
-            "have been processed: X may then count a resent sale twice.",
-        )
-    if isinstance(exc, requests.exceptions.SSLError):
-        return TransportError(
-            "connection",
-            f"Secure connection to {host} failed (TLS certificate or proxy problem).",
-        )
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ConnectionError):
-        reason = _os_reason(exc)
-        return TransportError(
-            "connection",
-            f"Connection to {host} failed{f' ({reason})' if reason else ''}: check the network "
-            "connection and the API base URL.",
-        )
-    return TransportError("connection", f"Request to {host} failed ({type(exc).__name__}).")
-
-
-def _caused_by_read_timeout(exc: BaseException) -> bool:
-    """requests wraps a timeout while reading the body in a ConnectionError."""
-    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
-
-
-def _os_reason(exc: BaseException) -> str:
-    """The operating system's words (`Connection refused`), found in the wrapped errors."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.strerror and not current.filename:
-            return str(current.strerror)
-        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                pending.append(linked)
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            pending.append(reason)
-    match = _ERRNO.search(str(exc))
-    if match:
-        return match.group(1).strip()
-    if "RemoteDisconnected" in str(exc) or "Connection aborted" in str(exc):
-        return "the server closed the connection"
-    return ""
 
 
 def _settle_environment(session: requests.Session, base_url: str) -> None:

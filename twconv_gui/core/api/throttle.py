@@ -28,6 +28,14 @@ Sleep = Callable[[float, threading.Event], bool]
 """Waits up to the given seconds; returns True as soon as the event is set (cancelled)."""
 
 
+def _wall_time() -> float:
+    return time.time()  # looked up at each call, so tests can step the wall clock
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 def wait_on_event(seconds: float, cancel: threading.Event) -> bool:
     """The real `Sleep`: `cancel.wait(seconds)`, which wakes early when cancel is set."""
     return cancel.wait(seconds)
@@ -94,6 +102,10 @@ class RateGovernor:
     It pauses everyone after a 429 until the reset time, spaces requests out as the remaining
     quota nears zero, and enforces an optional user ceiling of events per 15 minutes. Thread
     safe; waiting honours a cancel Event.
+
+    Every wait is measured on the monotonic clock: X's reset time (epoch seconds) is turned
+    into a monotonic deadline once, when the response comes in, so a step of the wall clock
+    (NTP, a resumed laptop or virtual machine) neither stretches nor cuts a hold.
     """
 
     def __init__(
@@ -101,7 +113,8 @@ class RateGovernor:
         *,
         events_per_15min: int | None = None,
         workers: int = 4,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None,
         margin: float = 1.0,
         sleep: Sleep = wait_on_event,
     ) -> None:
@@ -112,7 +125,9 @@ class RateGovernor:
                 window); None for no ceiling.
             workers: Upload workers sharing the governor; spacing starts when fewer than
                 twice as many requests remain in the window.
-            clock: The current epoch time (X's reset times are epoch seconds).
+            clock: The current epoch time, read only to turn X's reset times (epoch seconds)
+                into monotonic deadlines and back for display; `time.time` when None.
+            monotonic: The clock every wait is measured on; `time.monotonic` when None.
             margin: Seconds added to a reset time, against clock skew.
             sleep: How to wait; see `Sleep`. Tests pass one that advances a fake clock.
 
@@ -127,10 +142,12 @@ class RateGovernor:
             raise TwconvError(f"The number of upload workers must be at least 1 (got {workers}).")
         self.events_per_15min = events_per_15min
         self.workers = workers
-        self._clock = clock
+        self._clock = clock or _wall_time
+        self._monotonic = monotonic or _monotonic
         self._margin = margin
         self._sleep = sleep
         self._lock = threading.Lock()
+        # All times below are on the monotonic clock.
         self._paused_until: float | None = None
         self._interval: float | None = None  # spacing between requests while quota is low
         self._spacing_ends: float = 0.0
@@ -152,7 +169,7 @@ class RateGovernor:
             if cancel.is_set():
                 return False
             with self._lock:
-                now = self._clock()
+                now = self._monotonic()
                 ready_at = self._ready_at(now, events)
                 if ready_at <= now:
                     self._book(now, events)
@@ -172,8 +189,10 @@ class RateGovernor:
             status: The response's HTTP status.
         """
         with self._lock:
-            now = self._clock()
-            reset_at = response_rate.reset_at
+            now = self._monotonic()
+            reset_at = None
+            if response_rate.reset_at is not None:
+                reset_at = now + (response_rate.reset_at - self._clock())
             if status == 429:
                 candidates = []
                 if reset_at is not None and reset_at > now:
@@ -197,23 +216,24 @@ class RateGovernor:
             self._spacing_ends = reset_at + self._margin
 
     def paused_until(self) -> float | None:
-        """Epoch time until which every worker is held (after a 429), or None."""
+        """Epoch time until which every worker is held (after a 429), or None (for display)."""
         with self._lock:
-            if self._paused_until is None or self._paused_until <= self._clock():
+            now = self._monotonic()
+            if self._paused_until is None or self._paused_until <= now:
                 return None
-            return self._paused_until
+            return self._clock() + (self._paused_until - now)
 
     def spacing(self) -> float | None:
         """Seconds kept between requests while the quota is low, or None at full speed."""
         with self._lock:
-            if self._interval is None or self._spacing_ends <= self._clock():
+            if self._interval is None or self._spacing_ends <= self._monotonic():
                 return None
             return self._interval
 
     def events_in_window(self) -> int:
         """Events booked in the last 15 minutes (what counts against the user's ceiling)."""
         with self._lock:
-            self._expire(self._clock())
+            self._expire(self._monotonic())
             return self._sent_total
 
     def _pause(self, until: float) -> None:

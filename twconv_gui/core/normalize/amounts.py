@@ -9,6 +9,7 @@ from datetime import date, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 
+from twconv_gui.core.normalize.personal_data import refuse_personal_data
 from twconv_gui.core.normalize.problems import Severity, ValueProblem
 from twconv_gui.core.reading.table import Cell
 
@@ -288,7 +289,8 @@ def normalize_id(value: Cell) -> str:
     pandas or Excel round trip; a float with a real fraction is kept as its repr.
 
     Raises:
-        ValueProblem: a TRUE/FALSE cell, NaN or infinity.
+        ValueProblem: a TRUE/FALSE cell, NaN or infinity; text that holds an email address
+            or a phone number (see personal_data: it would reach X unhashed).
     """
     if isinstance(value, str):
         text = value.strip()
@@ -296,6 +298,7 @@ def normalize_id(value: Cell) -> str:
             return text[:-2]
         if not text:
             raise ValueProblem("is empty")
+        refuse_personal_data(text)
         return text
     if isinstance(value, bool):
         raise ValueProblem("is TRUE/FALSE, not an id")
@@ -394,7 +397,8 @@ def normalize_text(value: Cell, *, max_length: int | None = None) -> str:
     max_length characters when longer.
 
     Raises:
-        ValueProblem: nothing is left once control characters are removed.
+        ValueProblem: nothing is left once control characters are removed; the text holds an
+            email address or a phone number (see personal_data: it would reach X unhashed).
     """
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
@@ -405,6 +409,7 @@ def normalize_text(value: Cell, *, max_length: int | None = None) -> str:
     if _CONTROL.search(text) is not None:
         text = _CONTROL.sub(" ", text)
     text = text.strip()
+    refuse_personal_data(text)  # before cutting, which could leave half an address
     if max_length is not None and len(text) > max_length:
         text = text[:max_length].rstrip()
     if not text:

@@ -9,6 +9,7 @@ from typing import Any
 
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.normalize.problems import Problem
+from twconv_gui.core.paths import private_replacement
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice ("CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,14 +36,21 @@ def neutralise(value: Any) -> Any:
 def write_report(
     directory: str | Path, stem: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> list[Path]:
-    """Write `stem`.csv and `stem`.xlsx into `directory` (created if needed); return both paths."""
+    """Write `stem`.csv and `stem`.xlsx into `directory` (created if needed); return both paths.
+
+    Both are readable by their owner only (0o600), as is a folder created here (0o700); each
+    is written under a temporary name and renamed into place, so a failure leaves no half file.
+    """
     folder = Path(directory)
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
     safe_rows = [[neutralise(cell) for cell in row] for row in rows]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         # utf-8-sig: Excel opens the CSV with the right encoding on double-click.
-        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        with (
+            private_replacement(csv_path) as partial,
+            partial.open("w", encoding="utf-8-sig", newline="") as handle,
+        ):
             writer = csv.writer(handle)
             writer.writerow(headers)
             writer.writerows(safe_rows)
@@ -60,7 +68,8 @@ def write_report(
         sheet.append(list(headers))
         for row in safe_rows:
             sheet.append(row)
-        book.save(xlsx_path)
+        with private_replacement(xlsx_path) as partial:
+            book.save(partial)
     except OSError as exc:
         raise TwconvError(
             f"Cannot write the report into {folder}: {exc.strerror}. Choose another folder "

@@ -97,6 +97,9 @@ class Upload:
         self.summary = UploadSummary(dry_run=options.dry_run)
         self._halt = threading.Event()  # cancel or a job-stopping answer: workers stop
         self._pixel_token = False  # the client signs in with a pixel token (set per sender)
+        # With a small first batch (a pixel token, which X checks only by answering), nothing
+        # more is sent until that batch's answer is in.
+        self._await_first_answer = options.first_batch_size is not None
         self._governor = RateGovernor(
             events_per_15min=options.events_per_15min, workers=options.workers
         )
@@ -202,6 +205,8 @@ class Upload:
                     new_batch = arrival in finished
                     finished.discard(arrival)
                     pending -= finished
+                    if finished:
+                        self._await_first_answer = False
                     if finished or not new_batch:  # answers, or the regular progress beat
                         results = [r for r in map(self._collect, finished) if r is not None]
                         yield self._progress(Phase.SENDING, tuple(results))
@@ -220,6 +225,8 @@ class Upload:
         producer = self._producer
         assert producer is not None
         while not self._halt.is_set() and len(pending) < 2 * self.options.workers:
+            if pending and self._await_first_answer:
+                return True  # the first answer says whether the credentials are taken
             if not pending and producer.finished.is_set() and producer.queue.empty():
                 return False  # all taken: no need to wait out the timeout below
             try:

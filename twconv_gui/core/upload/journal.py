@@ -14,6 +14,7 @@ from typing import Any
 
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.logs import redact
+from twconv_gui.core.paths import create_private_file
 from twconv_gui.core.upload.journal_records import (
     SENT_FOR_GOOD,
     BatchRecord,
@@ -87,6 +88,7 @@ class Journal:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            create_private_file(self.path)  # SQLite gives its -wal and -shm files this mode
         except OSError as exc:
             raise self._error(exc) from None
         try:

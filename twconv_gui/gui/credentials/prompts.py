@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
+from twconv_gui.gui.plain_text import literal, plain_label
+
 
 def ask_pin(parent: QWidget, url: str) -> str | None:
     """The PIN the user typed; None when they cancel."""
@@ -24,11 +26,11 @@ def ask_pin(parent: QWidget, url: str) -> str | None:
 
 
 def ask_yes_no(parent: QWidget, question: str) -> bool:
-    answer = QMessageBox.question(parent, "Sign-in profiles", question)
+    answer = QMessageBox.question(parent, "Sign-in profiles", literal(question))
     return answer == QMessageBox.StandardButton.Yes
 
 
 def wrapping_label() -> QLabel:
-    label = QLabel()
+    label = plain_label()
     label.setWordWrap(True)
     return label

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from twconv_gui.core import paths
 from twconv_gui.core.upload.journal import BatchRecord, JobRecord, JobStatus, Journal
+from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.upload.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.workers import FunctionWorker
 
@@ -95,7 +96,7 @@ class JobsModel(QAbstractTableModel):
             return self._display(job, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == STATUS and job.message:
-                return job.message
+                return literal(job.message)
             if column == REJECTED:
                 return (
                     f"{job.events_rejected:,} conversions rejected by X, "
@@ -193,9 +194,9 @@ class HistoryPage(QWidget):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_button.clicked.connect(self.refresh)
-        self.message_label = QLabel()
+        self.message_label = plain_label()
         self.message_label.setWordWrap(True)
-        self.detail_label = QLabel("Select a job to see its batches.")
+        self.detail_label = plain_label("Select a job to see its batches.")
         self.detail_label.setWordWrap(True)
 
         top = QHBoxLayout()

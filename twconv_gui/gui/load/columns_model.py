@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from twconv_gui.core.mapping.inspection import ColumnInfo
 from twconv_gui.core.mapping.suggest import ColumnSuggestion
+from twconv_gui.gui.plain_text import literal
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("", "Column", "Suggested field", "Sample values")
@@ -41,10 +42,11 @@ class ColumnsModel(QAbstractTableModel):
             values = (column.letter, column.name, column.field or "—", "  ·  ".join(column.samples))
             return values[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 2:
-            return self._reasons.get(column.name)
+            reason = self._reasons.get(column.name)
+            return literal(reason) if reason else reason
         renamed = column.source_header != column.name
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and renamed:
-            return f"Header in the file: {column.source_header or '(blank)'}"
+            return literal(f"Header in the file: {column.source_header or '(blank)'}")
         return None
 
     def headerData(  # noqa: N802

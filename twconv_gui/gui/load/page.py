@@ -27,6 +27,7 @@ from twconv_gui.core.mapping.inspection import Inspection, inspect_file
 from twconv_gui.core.reading.opening import list_sheets
 from twconv_gui.gui.load.columns_model import ColumnsModel
 from twconv_gui.gui.load.raw_model import RawTableModel
+from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.workers import FunctionWorker
 
@@ -98,13 +99,13 @@ class LoadPage(QWidget):
         open_button = QPushButton("&Open export…")
         open_button.clicked.connect(self.open_requested)
 
-        self.file_label = QLabel("No file")
+        self.file_label = plain_label("No file")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sheet_combo = QComboBox()
         self.sheet_combo.setMinimumContentsLength(24)
         self.sheet_combo.setPlaceholderText("Choose a sheet…")
         self.sheet_combo.activated.connect(lambda _index: self._reload(force=True))
-        self.text_label = QLabel()
+        self.text_label = plain_label()
         self.header_spin = QSpinBox()
         self.header_spin.setRange(0, 1_000_000)
         self.header_spin.setSpecialValueText("detect")
@@ -245,7 +246,7 @@ class LoadPage(QWidget):
         self.prompt.hide()
         rows = f", about {table.estimated_rows:,} rows" if table.estimated_rows else ""
         self.file_label.setText(f"{table.path.name} — {inspection.kind_label}{rows}")
-        self.file_label.setToolTip(str(table.path))
+        self.file_label.setToolTip(literal(str(table.path)))
         self.sheet_combo.clear()
         self.sheet_combo.addItems(list(table.sheets))
         self.sheet_combo.setEnabled(len(table.sheets) > 1)
@@ -275,7 +276,7 @@ class LoadPage(QWidget):
         self.prompt.hide()
         if path is not None:
             self.file_label.setText(f"{path.name} — not read")
-            self.file_label.setToolTip(str(path))
+            self.file_label.setToolTip(literal(str(path)))
         self.error_label.setText(failure.message)
         self.error_label.show()
         self.notes_label.hide()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from twconv_gui.core.mapping.fields import FIELDS, HELPS, FieldSpec
 from twconv_gui.gui.mapping.fallbacks import MISSING_SUFFIX, FallbackColumns
+from twconv_gui.gui.plain_text import literal
 
 NONE_TEXT = "— none —"
 CONSTANT_TEXT = "Constant…"
@@ -184,7 +185,7 @@ class FieldSource(QObject):
         tip = self.spec.help
         if column is not None:
             tip += f"\nSuggested: “{column}” — {reason}"
-        self.source.setToolTip(tip)
+        self.source.setToolTip(literal(tip))
 
     def choose_none(self) -> None:
         self.source.setCurrentIndex(0)

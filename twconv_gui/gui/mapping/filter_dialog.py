@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from twconv_gui.core.mapping.filters import ABOVE_ZERO, DROP, KEEP, NON_EMPTY, ONE_OF, RowFilter
+from twconv_gui.gui.plain_text import plain_label
 
 ACTIONS = ((DROP, "Leave out the rows where"), (KEEP, "Keep only the rows where"))
 TESTS = (
@@ -64,7 +65,7 @@ class FilterDialog(QDialog):
         self.values_view = QListView()
         self.values_view.setModel(self.values)
         self.values_view.setMinimumHeight(160)
-        self.values_note = QLabel()
+        self.values_note = plain_label()
         self.values_note.setWordWrap(True)
         self.other_edit = QLineEdit()
         self.other_edit.setPlaceholderText("another value")

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from twconv_gui.core.prepare.row_filters import count_left_out
 from twconv_gui.core.reading.table import Cell, Table
 from twconv_gui.gui.mapping.filter_dialog import FilterDialog
 from twconv_gui.gui.mapping.filters_model import FiltersModel, distinct_values, left_out_text
+from twconv_gui.gui.plain_text import plain_label
 from twconv_gui.gui.workers import FunctionWorker
 
 COUNT_DELAY_MS = 300
@@ -83,7 +83,7 @@ class FiltersEditor(QGroupBox):
         self.edit_button.clicked.connect(self.open_edit)
         self.remove_button.clicked.connect(self.remove_selected)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.summary = QLabel(EMPTY_TEXT)
+        self.summary = plain_label(EMPTY_TEXT)
         self.summary.setWordWrap(True)
 
         buttons = QHBoxLayout()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from twconv_gui.core.mapping.filters import ABOVE_ZERO, DROP, NON_EMPTY, RowFilter
 from twconv_gui.core.reading.table import Cell
+from twconv_gui.gui.plain_text import literal
 
 FilterRole = Qt.ItemDataRole.UserRole + 1  # the RowFilter of a row
 HEADERS = ("Column", "Action", "Values", "Left out")
@@ -99,7 +100,7 @@ class FiltersModel(QAbstractTableModel):
         if role == FilterRole:
             return row_filter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Leaves out the rows where {row_filter.describe()}"
+            return literal(f"Leaves out the rows where {row_filter.describe()}")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()

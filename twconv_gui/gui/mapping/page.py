@@ -36,6 +36,7 @@ from twconv_gui.gui.mapping.field_source import (
 )
 from twconv_gui.gui.mapping.filters_editor import FiltersEditor
 from twconv_gui.gui.mapping.reading import ReadingSettings
+from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.settings import LAST_MAPPING_FOLDER, Settings
 
@@ -123,7 +124,7 @@ class MapPage(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
 
-        self.notice_label = QLabel()
+        self.notice_label = plain_label()
         self.notice_label.setWordWrap(True)
         self.notice_label.hide()
         self.notes_label = QLabel()  # what the core noticed reading the file
@@ -407,7 +408,7 @@ class MapPage(QWidget):
         try:
             self.save_mapping(path)
         except MappingError as exc:
-            QMessageBox.warning(self, "Save mapping", str(exc))
+            QMessageBox.warning(self, "Save mapping", literal(str(exc)))
 
     def _choose_load_path(self) -> None:
         start = self._last_folder or str(Path.home())
@@ -418,7 +419,7 @@ class MapPage(QWidget):
         try:
             self.load_mapping(path)
         except MappingError as exc:
-            QMessageBox.warning(self, "Load mapping", str(exc))
+            QMessageBox.warning(self, "Load mapping", literal(str(exc)))
 
     def _remember_folder(self, path: str) -> None:
         self._last_folder = str(Path(path).parent)

@@ -18,6 +18,7 @@ from twconv_gui.core.prepare.preview import (
     PreviewResult,
     PreviewRow,
 )
+from twconv_gui.gui.plain_text import literal
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -159,7 +160,7 @@ class PreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return None if item.status == READY else HIGHLIGHT_FOREGROUND
         if role == Qt.ItemDataRole.ToolTipRole and item.problems:
-            return "\n".join(p.describe() for p in item.problems)
+            return literal("\n".join(p.describe() for p in item.problems))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ProblemRole:

@@ -29,6 +29,7 @@ from twconv_gui.core.normalize.problems import Problem
 from twconv_gui.core.prepare.preparation import PrepareProgress
 from twconv_gui.core.prepare.preview import LEFT_OUT, REJECTED, PreviewResult, PreviewRow
 from twconv_gui.core.prepare.reports import write_rejected_rows
+from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.preview.model import HEADERS, PreviewModel
 from twconv_gui.gui.preview.worker import LatestProgress, build, keep_until_finished
 from twconv_gui.gui.session import Session
@@ -105,8 +106,8 @@ class PreviewPage(QWidget):
         self.cancel_button.hide()
         self.progress_bar = QProgressBar()
         self.progress_bar.hide()
-        self.phase_label = QLabel()
-        self.counts_label = QLabel()
+        self.phase_label = plain_label()
+        self.counts_label = plain_label()
         self.problems_check = QCheckBox("Problems &only")
         self.problems_check.setToolTip("Show only rejected rows and rows with warnings")
         self.problems_check.toggled.connect(self._filter_problems)
@@ -355,7 +356,7 @@ class PreviewPage(QWidget):
 
     def _export_failed(self, message: str) -> None:
         self.status_label.setText(message)
-        QMessageBox.warning(self, "Export rejected rows", message)
+        QMessageBox.warning(self, "Export rejected rows", literal(message))
 
     # -- showing ------------------------------------------------------------------------------
 

@@ -93,6 +93,7 @@ class UploadPage(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.notice_label = QLabel()
+        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)  # file names, as typed
         self.notice_label.setWordWrap(True)
         self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice_label.hide()
