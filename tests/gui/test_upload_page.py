@@ -385,3 +385,12 @@ def test_event_ids_from_a_column_unknown_to_the_account_stop_the_upload_before_s
     assert "zzzzz (row 3)" in message
     assert "Nothing was sent" in message
     assert sandbox.accepted == []
+
+
+def test_without_a_conversion_id_the_duplicate_risk_is_said_before_starting(page, session):
+    assert page.risk_label.isHidden()  # the sample mapping has its order id
+    columns = {k: v for k, v in PROFILE["columns"].items() if k != "conversion_id"}
+    session.set_profile(MappingProfile.from_dict({**PROFILE, "columns": columns}))
+    assert not page.risk_label.isHidden()
+    assert "No column is mapped to conversion_id" in page.risk_label.text()
+    assert "counted twice" in page.risk_label.text()

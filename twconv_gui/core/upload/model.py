@@ -150,8 +150,9 @@ def duplicate_risk(columns: object, constants: object) -> str | None:
     return (
         "No column is mapped to conversion_id. If a request times out or the upload is "
         "interrupted (a crash, a closed laptop) and then resumed, the conversions that were on "
-        "their way may reach X twice and be counted twice. Map the order or transaction id "
-        "column to conversion_id to give each sale its own id."
+        "their way may reach X twice and be counted twice. Mapping the order or transaction "
+        "id to conversion_id gives each sale its own id (X uses it to match a sale its pixel "
+        "saw too, within 48 hours)."
     )
 
 

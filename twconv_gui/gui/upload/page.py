@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from twconv_gui import APP_NAME
 from twconv_gui.core.api.pixel_token import PixelToken
 from twconv_gui.core.upload.journal import JobRecord
-from twconv_gui.core.upload.model import UploadProgress
+from twconv_gui.core.upload.model import UploadProgress, duplicate_risk
 from twconv_gui.core.upload.model import UploadSummary as Summary
 from twconv_gui.gui.session import Connection, Session
 from twconv_gui.gui.upload import text
@@ -97,6 +97,13 @@ class UploadPage(QWidget):
         self.notice_label.setWordWrap(True)
         self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notice_label.hide()
+        # Said before anything is sent: without a conversion_id, a resumed upload may count
+        # the sales that were on their way twice.
+        self.risk_label = QLabel()
+        self.risk_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setStyleSheet("color: #8a5300;")
+        self.risk_label.hide()
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, text.PROGRESS_STEPS)
         self.progress_bar.setValue(0)
@@ -136,6 +143,7 @@ class UploadPage(QWidget):
         layout.addWidget(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.notice_label)
+        layout.addWidget(self.risk_label)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.wait_label)
@@ -426,6 +434,10 @@ class UploadPage(QWidget):
         self.form.setEnabled(not active)
         self.copy_action.setEnabled(self.batch_model.rowCount() > 0)
         self.open_reports_action.setEnabled(self._report_dir is not None)
+        profile = self.session.profile
+        risk = duplicate_risk(profile.columns, profile.constants) if profile else None
+        self.risk_label.setText(f"Note: {risk}" if risk else "")
+        self.risk_label.setVisible(bool(risk) and not self.form.dry_run)
 
     def _show_notice(self, message: str) -> None:
         self.notice_label.setText(message)
