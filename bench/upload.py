@@ -47,6 +47,9 @@ ENV = {
 }
 
 
+AREA_CODES = (201, 202, 206, 212, 213, 303, 305, 312, 404, 415, 503, 512, 602, 617, 702, 718)
+
+
 def write_export(path: Path, count: int) -> None:
     """A shop's order export: about 3 orders in 10 come from returning customers (same email
     and phone as before), half of the customers left a phone number, in mixed notations."""
@@ -64,7 +67,9 @@ def write_export(path: Path, count: int) -> None:
                 customer, customers = customers, customers + 1
             phone = ""
             if customer % 2:
-                a, b, c = 200 + customer // 10**7 % 800, customer // 10**4 % 1000, customer % 10**4
+                # Area codes and exchanges in service: phones are checked for validity.
+                a = AREA_CODES[customer // 10**4 % len(AREA_CODES)]
+                b, c = 200 + customer // 10**4 % 800, customer % 10**4
                 phone = notations[customer % 4].format(a=a, b=f"{b:03d}", c=f"{c:04d}")
             when = start + timedelta(seconds=rng.randint(0, 50 * 86400))
             writer.writerow(
