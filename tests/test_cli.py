@@ -54,9 +54,13 @@ def test_check_reports_rejected_rows_and_exits_1(sample, tmp_path, capsys):
     assert code == 1
     assert "40 rows read" in out
     assert "rejected: 3 rows" in out
-    [line_19] = [line for line in out.splitlines() if line.startswith("19 ")]
-    assert "Order Date" in line_19
-    assert "is not a date/time" in line_19
+    [dates] = [line for line in out.splitlines() if "is not a date/time" in line]
+    assert dates.split()[:4] == ["1", "error", "Order", "Date"]  # rows, kind, column...
+    assert " 19 " in dates  # ...and the first rows
+    assert "What X can match, of 37 conversions:" in out
+    [email] = [line for line in out.splitlines() if line.startswith("  email:")]
+    assert email.split()[1:] == ["36", "(97%)"]  # 36 of 37 carry an email
+    assert "Values in USD: total 15765.39" in out
     assert (tmp_path / "r" / "rejected-rows.csv").exists()
     assert (tmp_path / "r" / "rejected-rows.xlsx").exists()
     assert "not-an-email" not in out  # raw values never echoed
@@ -77,6 +81,50 @@ def test_check_exit_0_when_every_row_is_ready(tmp_path, capsys):
     assert main(["check", str(path), "--mapping", str(mapping), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["rows_read"], summary["events_ready"], summary["problems"]) == (1, 1, [])
+
+
+def _repeating_export(tmp_path, count):
+    path = tmp_path / "shop.csv"
+    lines = ["Order,Date,Email"] + [
+        f"O{i % 10},2024-01-0{1 + i % 9} 10:00,u{i}@b.co" for i in range(count)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "columns": {"conversion_id": "Order", "conversion_time": "Date", "email": "Email"},
+                "constants": {"event_id": "o87ne"},
+            }
+        )
+    )
+    return path, mapping
+
+
+def test_check_prints_one_line_per_reason_not_one_per_row(tmp_path, capsys):
+    path, mapping = _repeating_export(tmp_path, 1234)
+    assert main(["check", str(path), "--mapping", str(mapping)]) == 0  # warnings only
+    out = capsys.readouterr().out
+    repeats = [line for line in out.splitlines() if "repeats the conversion id" in line]
+    assert len(repeats) == 1  # 1,224 rows, one line
+    assert repeats[0].split()[:2] == ["1,224", "warning"]
+    assert "12, 13, 14, 15, 16, …" in repeats[0]  # the first five rows
+    assert "Repeated conversion ids: 1,224" in out
+    assert "Dates (UTC): 2024-01-01 to 2024-01-09, 9 days" in out
+    assert "… and" not in out  # nothing cut off
+
+
+def test_check_json_has_the_diagnostics_and_every_problem(tmp_path, capsys):
+    path, mapping = _repeating_export(tmp_path, 40)
+    assert main(["check", str(path), "--mapping", str(mapping), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["problems"]) == 30  # every row, as before
+    diagnostics = data["diagnostics"]
+    assert (diagnostics["conversions"], diagnostics["with_email"]) == (40, 40)
+    [group] = diagnostics["groups"]
+    assert (group["count"], group["first_rows"]) == (30, [12, 13, 14, 15, 16])
+    assert diagnostics["per_day"]["2024-01-01"] == [5, "0"]  # 5 conversions, no value
+    assert diagnostics["window_days"] == 14
 
 
 def test_check_exit_2_with_a_clear_message_for_unusable_input(sample, tmp_path, capsys):

@@ -105,7 +105,8 @@ def test_jobs_are_listed_with_counts_and_their_batch_debug_ids(
     }
     acknowledged = stopped.events_acknowledged
     assert rows == {
-        "orders.csv": ("partial", "199/199", 1),  # one row rejected before sending
+        # One row rejected before sending, every sendable one acknowledged: not partial.
+        "orders.csv": ("completed", "199/199", 1),
         "refunds.csv": ("cancelled", f"{acknowledged}/{stopped.events_total}", 0),
     }
     assert model.index(0, 0).data(JobIdRole) == stopped.job.id  # newest first

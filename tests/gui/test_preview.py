@@ -110,25 +110,61 @@ def test_rejected_rows_are_highlighted_with_their_reason(prepared):
     model = prepared.model
     row = shown_rows(model).index("5")
     assert cell(model, row, "Status") == "Rejected"
+    assert HEADERS.index("Problem") == HEADERS.index("Status") + 1
     assert cell(model, row, "Email SHA-256") == ""
     assert cell(model, row, "Row", Qt.ItemDataRole.BackgroundRole) == REJECTED_BACKGROUND
-    assert "Customer Email: is not an email address" in cell(model, row, "Problems")
+    assert cell(model, row, "Problem").startswith("Customer Email: is not an email address")
     problems = cell(model, row, "Row", ProblemRole)
     assert [p.row for p in problems] == [5]
     assert cell(model, row, "Row", EventRole) is None
-    assert "row 5" in cell(model, row, "Problems", Qt.ItemDataRole.ToolTipRole)
+    assert "row 5" in cell(model, row, "Problem", Qt.ItemDataRole.ToolTipRole)
+    assert cell(model, 0, "Problem") == ""  # a ready row
+
+
+def test_rejected_rows_show_their_cells_as_read_from_the_file(prepared):
+    model = prepared.model
+    row = shown_rows(model).index("5")
+    assert cell(model, row, "Conversion time (UTC)") == "2026-10-02 20:15"
+    assert cell(model, row, "Event id") == "o87ne"
+    assert cell(model, row, "Email") == "not-an-email"  # as typed: the user recognizes it
+    assert cell(model, row, "Value") == "647.74"
+    assert cell(model, row, "Currency") == "USD"
+    assert cell(model, row, "Conversion id") == "SO-10403"
+    assert cell(model, row, "Email", Qt.ItemDataRole.FontRole).italic()
+    assert "As read from the file" in cell(model, row, "Email", Qt.ItemDataRole.ToolTipRole)
+    bad_date = shown_rows(model).index("19")
+    assert cell(model, bad_date, "Conversion time (UTC)") == "next tuesday"
+    assert cell(model, bad_date, "Click id") == "1bfb068b65f563d"
+    assert cell(model, 0, "Email", Qt.ItemDataRole.FontRole) is None  # sent rows: as sent
 
 
 def test_problems_only_shows_exactly_the_problem_rows(prepared, qtbot, qtmodeltester):
-    prepared.problems_check.click()
-    assert prepared.problems_check.isChecked()
+    combo = prepared.filter_combo
+    combo.setCurrentIndex(combo.findText("Problems only (3)"))
     assert shown_rows(prepared.model) == ["5", "12", "19"]
     assert all(
         cell(prepared.model, r, "Status") == "Rejected" for r in range(prepared.model.rowCount())
     )
     qtmodeltester.check(prepared.model)
-    prepared.problems_check.setChecked(False)
+    combo.setCurrentIndex(combo.findText("All rows"))
     assert prepared.model.rowCount() == 40
+
+
+def test_filter_by_reason_lists_each_reason_with_its_count(prepared, qtbot, qtmodeltester):
+    combo = prepared.filter_combo
+    items = [combo.itemText(i) for i in range(combo.count())]
+    assert items[:2] == ["All rows", "Problems only (3)"]
+    email = next(text for text in items if "is not an email address" in text)
+    assert email.startswith("Customer Email: ")
+    assert email.endswith(" (1)")
+    assert any(text.startswith("Order Date: ") and text.endswith("(1)") for text in items)
+    combo.setCurrentIndex(items.index(email))
+    assert shown_rows(prepared.model) == ["5"]
+    qtmodeltester.check(prepared.model)
+    with qtbot.waitSignal(prepared.prepared, timeout=10_000):
+        prepared.refresh_button.click()  # the choice survives a refresh while its reason exists
+    assert combo.currentText() == email
+    assert shown_rows(prepared.model) == ["5"]
 
 
 def test_warnings_are_yellow_and_listed_with_problems(tmp_path, qtbot):
@@ -155,8 +191,9 @@ def test_warnings_are_yellow_and_listed_with_problems(tmp_path, qtbot):
     assert cell(model, 0, "Status") == "Warning"
     assert cell(model, 0, "Row", Qt.ItemDataRole.BackgroundRole) == WARNING_BACKGROUND
     assert "1 warnings" in page.counts_label.text()
-    page.problems_check.setChecked(True)
+    page.filter_combo.choose_problems(True)
     assert shown_rows(model) == ["2"]
+    assert cell(model, 0, "Problem").startswith("Phone: ")
     select(page, 0)
     assert "Warnings:" in page.detail_label.text()
     assert json.loads(page.json_pane.toPlainText())["identifiers"] == [
@@ -196,7 +233,7 @@ def test_json_pane_shows_the_exact_event_or_the_reasons(prepared):
 def test_selection_survives_the_problems_filter(prepared):
     rejected = shown_rows(prepared.model).index("12")
     select(prepared, rejected)
-    prepared.problems_check.setChecked(True)
+    prepared.filter_combo.choose_problems(True)
     current = prepared.view.selectionModel().currentIndex()
     assert cell(prepared.model, current.row(), "Row") == "12"
     assert "row 12" in prepared.json_pane.toPlainText()

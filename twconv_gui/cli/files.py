@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import itertools
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from twconv_gui.cli.check_report import print_summary
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping.inspection import inspect_file
 from twconv_gui.core.mapping.profile import MappingProfile
@@ -16,10 +17,9 @@ from twconv_gui.core.paths import private_replacement
 from twconv_gui.core.prepare.preparation import Preparation, PrepareSummary
 from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.core.reading.opening import list_sheets, open_table
-from twconv_gui.terminal import ProgressBar, format_table
+from twconv_gui.terminal import ProgressBar, format_table, printable
 
 EXIT_OK, EXIT_REJECTED = 0, 1
-PROBLEMS_SHOWN = 30
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,10 +68,10 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         return EXIT_OK
     table = report.table
-    out.write(f"File:        {table.path.name} ({report.kind_label})\n")
+    out.write(f"File:        {printable(table.path.name)} ({report.kind_label})\n")
     if table.sheets:
         marked = [f"[{s}]" if s == table.sheet else s for s in table.sheets]
-        out.write(f"Sheets:      {', '.join(marked)}   ([…] = the one read)\n")
+        out.write(f"Sheets:      {printable(', '.join(marked))}   ([…] = the one read)\n")
     if table.encoding:
         out.write(f"Text:        {table.encoding}, delimiter {report.delimiter_label}\n")
     out.write(f"Header row:  {table.header_row}\n")
@@ -82,14 +82,16 @@ def run_inspect(args: argparse.Namespace, out: TextIO) -> int:
     out.write(format_table(("", "Column", "Suggested field", "Samples"), rows) + "\n\n")
     out.write("Suggested mapping:\n")
     for detail in report.suggestion.details:
-        out.write(f'  {detail.field:<18} ← "{detail.column}"  ({detail.reason})\n')
+        line = f'{detail.field:<18} ← "{detail.column}"  ({detail.reason})'
+        out.write(f"  {printable(line)}\n")
     if not report.suggestion.details:
         out.write("  (no column could be recognised; write the mapping by hand)\n")
     profile = report.profile
     for name, more in profile.fallbacks.items():
-        out.write(f"  {name:<18}   then {', '.join(f'{c!r}' for c in more)} when empty\n")
+        line = f"{name:<18}   then {', '.join(f'{c!r}' for c in more)} when empty"
+        out.write(f"  {printable(line)}\n")
     for note in report.notes:
-        out.write(f"\nNote: {note}\n")
+        out.write(f"\nNote: {printable(note)}\n")
     if args.write_mapping:
         out.write(f"\nMapping written to {args.write_mapping}.\n")
     out.write(
@@ -146,33 +148,7 @@ def _write_reports(directory: Path | None, summary: PrepareSummary) -> list[Path
 
 
 def _print_summary(preparation: Preparation, reports: list[Path], out: TextIO) -> None:
-    summary = preparation.summary
-    name = preparation.table.path.name
-    out.write(f"{name}: {summary.rows_read:,} rows read\n")
-    out.write(f"  ready:    {summary.rows_ready:,} rows → {summary.events_ready:,} conversions\n")
-    out.write(f"  rejected: {summary.rows_rejected:,} rows\n")
-    if summary.rows_left_out:
-        out.write(f"  left out: {summary.rows_left_out:,} rows (not sales)\n")
-        for reason, count in summary.left_out.items():
-            rows = f"{count:,} row{'' if count == 1 else 's'}"
-            if reason.startswith("the sale was refunded"):
-                out.write(f"    refunded in full: {rows}\n")
-            else:
-                out.write(f"    left out by filter: {rows} ({reason})\n")
-    out.write(f"  warnings: {summary.warnings:,}\n")
-    for note in summary.column_notes:
-        out.write(f"\nNote: {note}\n")
-    problems = [p for p in summary.problems if not p.is_left_out]
-    if problems:
-        shown = list(itertools.islice(sorted(problems, key=lambda p: p.row), PROBLEMS_SHOWN))
-        rows = [(p.row, p.severity.value, p.column or p.field, p.message) for p in shown]
-        out.write("\n" + format_table(("Row", "Kind", "Column", "Reason"), rows) + "\n")
-        rest = len(problems) - len(shown)
-        if rest > 0:
-            hint = " (see the report)" if reports else " (use --report-dir for all of them)"
-            out.write(f"… and {rest:,} more{hint}\n")
-    for path in reports:
-        out.write(f"Report: {path}\n")
+    print_summary(preparation, reports, out)
 
 
 def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any]:
@@ -196,5 +172,6 @@ def _summary_dict(summary: PrepareSummary, reports: list[Path]) -> dict[str, Any
             }
             for p in summary.problems
         ],
+        "diagnostics": dataclasses.asdict(summary.diagnostics),
         "reports": [str(p) for p in reports],
     }

@@ -12,7 +12,7 @@ from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.upload.journal import BatchStatus, JobStatus
-from twconv_gui.core.upload.model import Phase, UploadRefused
+from twconv_gui.core.upload.model import Phase, UploadRefused, summary_lines
 from twconv_gui.core.upload.producer import BatchProducer
 
 from .conftest import PROFILE
@@ -237,3 +237,36 @@ def test_the_producer_announces_each_batch_it_queues_and_its_end(export):
     assert producer.queue.get(timeout=30).number == 3
     producer.join()
     assert producer.next_arrival().done()  # nothing more comes: no one waits in vain
+
+
+def test_rows_kept_back_before_sending_do_not_make_a_complete_upload_partial(
+    export, uploader, sandbox
+):
+    path = export(40, bad_rows={3, 17, 30})
+    upload = uploader(path, workers=1)
+    list(upload.run())
+    summary = upload.summary
+    assert (summary.events_acknowledged, summary.rows_rejected) == (37, 3)
+    assert summary.exit_code == 1  # unchanged: some rows were not sent
+    assert summary.job.status is JobStatus.COMPLETED  # not "partial": X took every one
+    lines = summary_lines(summary, how_to_resume="use --resume")
+    assert lines[0] == (
+        "All 37 sendable conversions acknowledged by X; 3 rows were not sendable — see "
+        "rejected-rows.xlsx."
+    )
+    assert lines[-1] == f"Job {summary.job.id} in the journal (completed)."
+    assert not any("Rows rejected before sending" in line for line in lines)
+    with pytest.raises(UploadRefused, match=r"already uploaded.*--force"):
+        list(uploader(path).run())  # as for any complete upload
+
+
+def test_a_real_partial_upload_still_says_so(export, uploader, sandbox):
+    sandbox.faults.reject("O-7")
+    upload = uploader(export(40, bad_rows={3}), workers=1)
+    list(upload.run())
+    summary = upload.summary
+    assert summary.job.status is JobStatus.PARTIAL
+    lines = summary_lines(summary, how_to_resume="use --resume")
+    assert lines[0] == "Acknowledged by X: 38 of 39 conversions in 1 batches."
+    assert "Rows rejected before sending: 1 (see rejected-rows.csv)." in lines
+    assert lines[-1].endswith("(partial).")

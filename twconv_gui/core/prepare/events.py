@@ -18,6 +18,7 @@ from typing import Any
 
 from twconv_gui.core.normalize.problems import Problem
 from twconv_gui.core.payload import encode_conversion
+from twconv_gui.core.prepare.event_tally import EventTally
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,20 +67,24 @@ class EncodedChunk:
 
     Position i of every list is one event. `payloads` and `conversion_ids` are None for an
     event that is not sent (its problems say why); `problems` holds only the events that
-    have some, by position, in order.
+    have some, by position, in order. `tally` counts the ready events for the diagnostics
+    (None when the chunk was made without one).
     """
 
     rows: list[tuple[int, ...]]
     payloads: list[bytes | None]
     conversion_ids: list[str | None]
     problems: dict[int, tuple[Problem, ...]]
+    tally: EventTally | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     @classmethod
     def of_rows(
-        cls, finished: Iterable[tuple[tuple[int, ...], dict[str, Any] | None, tuple[Problem, ...]]]
+        cls,
+        finished: Iterable[tuple[tuple[int, ...], dict[str, Any] | None, tuple[Problem, ...]]],
+        tally: EventTally | None = None,
     ) -> EncodedChunk:
         """From finished rows (rows, conversion object or None, problems): encodes each one."""
         rows: list[tuple[int, ...]] = []
@@ -96,7 +101,7 @@ class EncodedChunk:
                 conversion_ids.append(event.get("conversion_id"))
             if row_problems:
                 problems[position] = row_problems
-        return cls(rows, payloads, conversion_ids, problems)
+        return cls(rows, payloads, conversion_ids, problems, tally)
 
     def events(self) -> Iterator[EncodedEvent]:
         """One EncodedEvent per position."""
@@ -118,5 +123,9 @@ class EncodedChunk:
         for position, problem in added.items():
             problems[position] = (*problems.get(position, ()), problem)
         return EncodedChunk(
-            self.rows, self.payloads, self.conversion_ids, dict(sorted(problems.items()))
+            self.rows,
+            self.payloads,
+            self.conversion_ids,
+            dict(sorted(problems.items())),
+            self.tally,
         )

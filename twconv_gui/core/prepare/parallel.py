@@ -28,7 +28,7 @@ CHUNK_ROWS = 2000  # rows converted together; also the progress and cancel caden
 # talk to X (whose answers must be read promptly) and the rest of the computer responsive.
 WORKER_NICENESS = 10
 
-Finish = Callable[[list[RowValues]], Any]  # a chunk's converted rows -> what is sent back
+Finish = Callable[[list[RowValues], RowReader], Any]  # converted rows -> what is sent back
 
 
 def available_cores() -> int:
@@ -83,7 +83,7 @@ class ChunkConverter:
     def convert(
         self, reader: RowReader, chunks: Iterator[list[Row]], *, finish: Finish | None
     ) -> Iterator[Any]:
-        """Each chunk converted, in order: its RowValues, or `finish(values)` when given.
+        """Each chunk converted, in order: its RowValues, or `finish(values, reader)` when given.
 
         At most a few chunks per worker are in flight, so memory stays bounded whatever the
         file size. `finish` must be a module-level function (workers receive it by name).
@@ -200,4 +200,4 @@ def _warm_up() -> None:
 def _convert(reader: RowReader, chunk: list[Row], finish: Finish | None) -> Any:
     # The reader travels with each chunk: about 1 KB against 2,000 rows of cells.
     values = reader.read_chunk(chunk)
-    return finish(values) if finish is not None else values
+    return finish(values, reader) if finish is not None else values

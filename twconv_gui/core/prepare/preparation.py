@@ -9,6 +9,7 @@ import operator
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from twconv_gui.core.errors import Cancelled
@@ -18,8 +19,11 @@ from twconv_gui.core.normalize import identifiers
 from twconv_gui.core.normalize.problems import Problem, Severity
 from twconv_gui.core.prepare import first_look
 from twconv_gui.core.prepare.conversions import finish, finish_encoded, finish_rows
+from twconv_gui.core.prepare.diagnostics import Diagnostics
+from twconv_gui.core.prepare.event_tally import ATTRIBUTION_DAYS, EventTally, moments
 from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
+from twconv_gui.core.prepare.reason_groups import ReasonGrouper
 from twconv_gui.core.prepare.row_values import RowReader, RowValues
 from twconv_gui.core.reading.table import Row, Table
 
@@ -47,6 +51,8 @@ class PrepareSummary:
     column_notes: list[str] = field(default_factory=list)
     # Why rows were left out (a filter's description, "fully refunded") -> rows left out.
     left_out: dict[str, int] = field(default_factory=dict)
+    # Coverage, dates, values and problems by reason; complete once the preparation has run.
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -65,7 +71,9 @@ class Preparation:
     The summary fills in while iterating. Construction validates the mapping against the table
     (MappingError); iteration reads the file (ReadError) and honours `cancel` (Cancelled).
     `workers` > 1 converts rows in that many processes (default: by file size, see
-    core.parallel); the results are the same, in the same order.
+    core.parallel); the results are the same, in the same order. `attribution_days` (X's
+    default click window, 14) and `now` set what the diagnostics count as too old or in the
+    future.
     """
 
     def __init__(
@@ -78,6 +86,8 @@ class Preparation:
         cancel: threading.Event | None = None,
         workers: int | None = None,
         pixel_id: str | None = None,
+        attribution_days: int = ATTRIBUTION_DAYS,
+        now: datetime | None = None,
     ) -> None:
         profile.check_columns(table.columns, file_name=table.path.name)
         profile.check_complete(event_id_override=event_id_override)
@@ -100,6 +110,11 @@ class Preparation:
         self._currency_mapped = "price_currency" in profile.columns or (
             "price_currency" in profile.constants
         )
+        self._bounds = moments(now, attribution_days)
+        self.summary.diagnostics.window_days = attribution_days
+        self.summary.diagnostics.prepared_at = self._bounds[0]
+        self._tally = EventTally()
+        self._grouper = ReasonGrouper()
 
     def __iter__(self) -> Iterator[PreparedEvent]:
         with ChunkConverter(self._workers) as converter:
@@ -111,6 +126,7 @@ class Preparation:
             for result in results:
                 self._count(result)
                 yield result
+        self._fill_diagnostics()
 
     def encoded(self) -> Iterator[EncodedEvent]:
         """Like iterating the preparation, with each event as the JSON that will be sent."""
@@ -130,6 +146,7 @@ class Preparation:
             for chunk in chunks:
                 self._count_chunk(chunk)
                 yield chunk
+        self._fill_diagnostics()
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -160,6 +177,7 @@ class Preparation:
             filters=profile.filters,
             filter_index=[table.column_index(f.column) for f in profile.filters],
             pixel_id=self._pixel_id,
+            bounds=self._bounds,
         )
 
     def _constants(self) -> dict[str, str]:
@@ -180,7 +198,8 @@ class Preparation:
 
     def _single(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
         first_rows: dict[str, int] = {}
-        for converted in converter.convert(reader, self._chunks(), finish=finish_rows):
+        for converted, tally in converter.convert(reader, self._chunks(), finish=finish_rows):
+            self._tally.merge(tally)
             results = [PreparedEvent(*item) for item in converted]
             ids = [result.conversion_id for result in results]
             for position, first in _repeats(ids, [r.rows[0] for r in results], first_rows):
@@ -196,6 +215,8 @@ class Preparation:
     ) -> Iterator[EncodedChunk]:
         first_rows: dict[str, int] = {}
         for chunk in converter.convert(reader, self._chunks(), finish=finish_encoded):
+            if chunk.tally is not None:
+                self._tally.merge(chunk.tally)
             rows = list(map(operator.itemgetter(0), chunk.rows))
             repeats = _repeats(chunk.conversion_ids, rows, first_rows)
             if repeats:
@@ -205,6 +226,7 @@ class Preparation:
                 yield chunk
 
     def _repeat_warning(self, row: int, first_row: int) -> Problem:
+        self.summary.diagnostics.repeated_ids += 1
         column = self.profile.columns.get("conversion_id")
         if column is not None and _names_an_order(column):
             advice = "turn on grouping by conversion_id if the rows are items of one order"
@@ -237,7 +259,10 @@ class Preparation:
                     groups[key] = [values]
                     order.append(key)
         for item in order:
-            yield finish(groups[item] if isinstance(item, str) else item)
+            result = finish(groups[item] if isinstance(item, str) else item)
+            if result.event is not None:
+                self._tally.merge(EventTally.of_events([result.event], self._bounds))
+            yield result
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -249,14 +274,26 @@ class Preparation:
         if self._progress is not None:
             self._progress(PrepareProgress(phase, done, self.table.estimated_rows))
 
+    def _fill_diagnostics(self) -> None:
+        diagnostics = self.summary.diagnostics
+        self._tally.fill(diagnostics)
+        diagnostics.groups = self._grouper.groups()
+        refunded = self.summary.left_out.get(REFUNDED, 0)
+        diagnostics.refunded_in_full = refunded
+        diagnostics.left_out_by_filter = {
+            reason: rows for reason, rows in self.summary.left_out.items() if reason != REFUNDED
+        }
+
     def _count(self, result: PreparedEvent) -> None:
         summary = self.summary
         if result.problems and result.problems[0].is_left_out:
             summary.add_left_out(result.problems[0], len(result.rows))
             summary.problems.extend(result.problems)
+            self._grouper.add(result.problems[:1], len(result.rows))
             return
         if result.problems:
             summary.problems.extend(result.problems)
+            self._grouper.add(result.problems)
             summary.warnings += sum(1 for p in result.problems if p.severity is Severity.WARNING)
         if result.ok:
             summary.events_ready += 1
@@ -267,13 +304,16 @@ class Preparation:
     def _count_chunk(self, chunk: EncodedChunk) -> None:
         summary = self.summary
         left_out = 0
+        grouper = self._grouper
         for position, problems in chunk.problems.items():
             summary.problems.extend(problems)
             if problems[0].is_left_out:
                 rows = len(chunk.rows[position])
                 summary.add_left_out(problems[0], rows)
+                grouper.add(problems[:1], rows)
                 left_out += rows
                 continue
+            grouper.add(problems)
             summary.warnings += sum(1 for p in problems if p.severity is Severity.WARNING)
         rows_ready = sum(map(len, chunk.sent()[1]))
         summary.events_ready += len(chunk) - chunk.payloads.count(None)
@@ -282,6 +322,7 @@ class Preparation:
 
 
 _Item = TypeVar("_Item")
+REFUNDED = "the sale was refunded in full"  # PrepareSummary.left_out's key for full refunds
 
 
 def _repeats(

@@ -10,6 +10,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 import phonenumbers
@@ -34,6 +35,20 @@ IDENTIFIERS_PHASE = "identifiers"
 
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
+# The fields whose source cells a row that is not sent keeps, so the user recognizes it.
+SOURCE_FIELDS = (
+    "conversion_time",
+    "event_id",
+    "email",
+    "phone",
+    "twclid",
+    "value",
+    "price_currency",
+    "number_items",
+    "conversion_id",
+)
+SOURCE_TEXT_LIMIT = 200  # characters kept of one source cell
+
 
 @dataclass(slots=True)
 class PreviewRow:
@@ -48,6 +63,10 @@ class PreviewRow:
         email_normalized: the trimmed, lowercased address whose SHA-256 is sent; None when the
             cell is empty, invalid or already a hash. Personal data: shown, never logged.
         phone_e164: the E.164 number whose SHA-256 is sent; None likewise.
+        source: for a row not sent (rejected or left out), its cells as read from the file,
+            as text, in the order of PreviewResult.source_fields (a constant of the mapping
+            stands for its field); None for rows that are sent. Personal data: shown, never
+            logged.
     """
 
     rows: tuple[int, ...]
@@ -56,6 +75,13 @@ class PreviewRow:
     problems: tuple[Problem, ...]
     email_normalized: str | None = None
     phone_e164: str | None = None
+    source: tuple[str, ...] | None = None
+
+    def source_value(self, fields: tuple[str, ...], name: str) -> str | None:
+        """The cell of field `name` as read from the file (rows not sent only), or None."""
+        if self.source is None or name not in fields:
+            return None
+        return self.source[fields.index(name)]
 
     @property
     def identifiers(self) -> dict[str, str]:
@@ -76,12 +102,14 @@ class PreviewResult:
         summary: counts, problems and column notes of the preparation.
         problem_indices: positions in `rows` of rejected rows and rows with warnings.
         ready_indices: positions in `rows` of the conversions that will be sent.
+        source_fields: the fields of PreviewRow.source, in order (the mapped ones).
     """
 
     rows: list[PreviewRow]
     summary: PrepareSummary
     problem_indices: array[int] = field(default_factory=lambda: array("q"))
     ready_indices: array[int] = field(default_factory=lambda: array("q"))
+    source_fields: tuple[str, ...] = ()
 
     def batch_of(self, index: int, size: int = MAX_BATCH_SIZE) -> tuple[int, list[int]] | None:
         """The 1-based number of the batch that sends `rows[index]`, and the positions it holds.
@@ -116,7 +144,7 @@ def build_preview(
 
     Raises MappingError (mapping does not fit), ReadError (file unreadable) and Cancelled.
     Memory: one slotted PreviewRow per conversion holding the prepared event itself, plus two
-    compact index arrays.
+    compact index arrays; rows not sent keep a tuple of their mapped source cells as text.
     """
     preparation = Preparation(table, profile, progress=progress, cancel=cancel, workers=workers)
     rows: list[PreviewRow] = []
@@ -132,8 +160,12 @@ def build_preview(
         if status != READY:
             problem_indices.append(position)
         rows.append(PreviewRow(prepared.rows, status, prepared.event, prepared.problems))
-    _fill_identifiers(table, profile, rows, progress=progress, cancel=cancel)
-    return PreviewResult(rows, preparation.summary, problem_indices, ready_indices)
+    fields = tuple(f for f in SOURCE_FIELDS if profile.sources(f) or profile.constants.get(f))
+    unsent = len(ready_indices) < len(rows)
+    _fill_identifiers(
+        table, profile, rows, fields if unsent else (), progress=progress, cancel=cancel
+    )
+    return PreviewResult(rows, preparation.summary, problem_indices, ready_indices, fields)
 
 
 # -- the normalized identifiers, for display -----------------------------------------------------
@@ -143,17 +175,25 @@ def _fill_identifiers(
     table: Table,
     profile: MappingProfile,
     rows: list[PreviewRow],
+    source_fields: tuple[str, ...],
     *,
     progress: Callable[[PrepareProgress], None] | None,
     cancel: threading.Event | None,
 ) -> None:
+    """Fill the normalized email and phone of each row, and the source cells of rows not sent
+    (one more read of the file, done only when there is something to fill)."""
     email_index = _column_indexes(table, profile, "email")
     phone_index = _column_indexes(table, profile, "phone")
     country_index = _column_indexes(table, profile, "phone_country")
     email_constant = profile.constants.get("email")
     phone_constant = profile.constants.get("phone")
-    if not email_index and not phone_index and not (email_constant or phone_constant):
+    identifiers = bool(email_index or phone_index or email_constant or phone_constant)
+    if not identifiers and not source_fields:
         return
+    sources = [
+        (_column_indexes(table, profile, name), _text(profile.constants.get(name)))
+        for name in source_fields
+    ]
     phones = _PhoneDisplay(profile.phone_region or "")
     locator = _Locator(rows, grouped=profile.group_by_conversion_id)
     source = table.rows()
@@ -165,6 +205,7 @@ def _fill_identifiers(
         chunk = [
             (
                 number,
+                cells,
                 _first_filled(cells, email_index) if email_index else email_constant,
                 _first_filled(cells, phone_index) if phone_index else phone_constant,
                 region_of(cells[country_index[0]]) if country_index else None,
@@ -178,15 +219,37 @@ def _fill_identifiers(
             raise Cancelled
         if progress is not None:
             progress(PrepareProgress(IDENTIFIERS_PHASE, done, table.estimated_rows))
-        for row_number, email, phone, region in chunk:
+        for row_number, cells, email, phone, region in chunk:
             target = locator.find(row_number)
             if target is None:
+                continue
+            if target.event is None and sources and target.source is None:
+                target.source = tuple(
+                    _text(_first_filled(cells, indexes)) if indexes else constant
+                    for indexes, constant in sources
+                )
+            if not identifiers:
                 continue
             sent = target.identifiers if target.event is not None else {}
             if target.email_normalized is None:
                 target.email_normalized = _email_display(email, sent.get("hashed_email"))
             if target.phone_e164 is None:
                 target.phone_e164 = phones.display(phone, sent.get("hashed_phone_number"), region)
+
+
+def _text(cell: Cell) -> str:
+    """A source cell as the user would recognize it in their spreadsheet."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        text = cell.isoformat(sep=" ")
+    elif isinstance(cell, date | time):
+        text = cell.isoformat()
+    elif isinstance(cell, float) and cell.is_integer():
+        text = str(int(cell))
+    else:
+        text = str(cell).strip()
+    return text[:SOURCE_TEXT_LIMIT]
 
 
 def _column_indexes(table: Table, profile: MappingProfile, name: str) -> list[int]:

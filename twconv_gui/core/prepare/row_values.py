@@ -180,6 +180,8 @@ class RowReader:
         more_countries: indexes of further phone_country columns (see RowContext).
         pixel_id: the pixel uploaded to: an event id of the form tw-{pixel}-{event} naming
             another pixel is refused for its row (None: not known, not checked).
+        bounds: (now, start of the attribution window) as conversion times are written, for
+            the diagnostics' "in the future" and "older than the window" counts.
     """
 
     def __init__(
@@ -198,8 +200,10 @@ class RowReader:
         filters: Sequence[RowFilter] = (),
         filter_index: Sequence[int] = (),
         pixel_id: str | None = None,
+        bounds: tuple[str, str] = ("9999", "0000"),
     ) -> None:
         self.columns = columns
+        self.bounds = bounds
         self.infer_currency = infer_currency and "value" in index
         self.sum_content_items = "number_items" not in index and "content_num_items" in index
         self.fallbacks = dict(fallbacks or {})

@@ -371,18 +371,18 @@ class Upload:
             # A resume that sent nothing (refused, or nothing owed) leaves the job as it was.
             summary.job = self.journal.restore_job(before)
             return
+        finished = self._producer is not None and self._producer.error is None
         if summary.cancelled:
             status = JobStatus.CANCELLED
         elif summary.stopped:
             status = JobStatus.FAILED
-        elif summary.exit_code:
-            status = JobStatus.PARTIAL
+        elif summary.events_rejected or summary.events_failed or not finished:
+            status = JobStatus.PARTIAL if summary.exit_code else JobStatus.COMPLETED
         else:
-            status = JobStatus.COMPLETED
+            status = JobStatus.COMPLETED  # rows kept back before sending: X took all there was
         directory = self.options.report_dir or paths.job_reports_dir(job.id, job.started_at)
         with contextlib.suppress(TwconvError):  # the CLI and GUI say when no report was written
             summary.reports = self._write_reports(directory, records, job)
-        finished = self._producer is not None and self._producer.error is None
         summary.job = self.journal.finish_job(
             job.id,
             status=status,

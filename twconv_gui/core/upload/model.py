@@ -185,6 +185,15 @@ def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
             f"Dry run: {summary.events_total:,} conversions in {summary.batches_total:,} batches "
             "would be sent. Nothing was sent."
         )
+    elif sendable_all_acknowledged(summary) and summary.rows_rejected:
+        # Everything that could be sent went through: not a partial upload, and the rows
+        # kept back before sending are a different matter from conversions X refused.
+        rows = summary.rows_rejected
+        lines.append(
+            f"All {summary.events_total:,} sendable conversions acknowledged by X; "
+            f"{rows:,} row{' was' if rows == 1 else 's were'} not sendable — see "
+            f"{_rejections_report(summary)}."
+        )
     else:
         line = (
             f"Acknowledged by X: {summary.events_acknowledged:,} of {summary.events_total:,} "
@@ -200,7 +209,7 @@ def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
             f"Not delivered (see the batch report for why): {_count(summary.events_failed)}; "
             f"{how_to_resume} to send them."
         )
-    if summary.rows_rejected:
+    if summary.rows_rejected and (summary.dry_run or not sendable_all_acknowledged(summary)):
         lines.append(
             f"Rows rejected before sending: {summary.rows_rejected:,} (see rejected-rows.csv)."
         )
@@ -218,6 +227,26 @@ def summary_lines(summary: UploadSummary, *, how_to_resume: str) -> list[str]:
     if summary.job is not None:
         lines.append(f"Job {summary.job.id} in the journal ({summary.job.status.value}).")
     return lines
+
+
+def sendable_all_acknowledged(summary: UploadSummary) -> bool:
+    """Every conversion that could be sent was acknowledged by X (rows may have been kept
+    back before sending): a complete upload, not a partial one."""
+    return (
+        not summary.dry_run
+        and not summary.stopped
+        and not summary.cancelled
+        and not summary.events_rejected
+        and not summary.events_failed
+        and summary.events_acknowledged == summary.events_total
+    )
+
+
+def _rejections_report(summary: UploadSummary) -> str:
+    """The name of the rejected-rows workbook written for this upload (the file users open)."""
+    names = [p.name for p in summary.reports if p.stem.startswith("rejected-rows")]
+    xlsx = [name for name in names if name.endswith(".xlsx")]
+    return (xlsx or names or ["rejected-rows.xlsx"])[0]
 
 
 def _count(events: int) -> str:

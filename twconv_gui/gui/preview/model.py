@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from twconv_gui.core.prepare.preview import (
     LEFT_OUT,
@@ -19,6 +19,7 @@ from twconv_gui.core.prepare.preview import (
     PreviewRow,
 )
 from twconv_gui.gui.plain_text import literal
+from twconv_gui.gui.preview.reasons import problem_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,6 +32,7 @@ WARNING_BACKGROUND = QColor(255, 243, 196)
 HIGHLIGHT_FOREGROUND = QColor(0, 0, 0)  # readable on the light colours in dark themes too
 STATUS_LABELS = {READY: "Ready", REJECTED: "Rejected", WARNING: "Warning", LEFT_OUT: "Left out"}
 ROWS_SHOWN = 3
+SOURCE_HINT = "As read from the file (this row is not sent)."
 
 
 def _rows(item: PreviewRow) -> str:
@@ -52,39 +54,43 @@ def _identifier(key: str) -> Callable[[PreviewRow], object]:
     return value
 
 
-def _problems(item: PreviewRow) -> str:
-    return "; ".join(
-        f"{p.column or p.field}: {p.message}" if p.column or p.field else p.message
-        for p in item.problems
-    )
+def _first_problem(item: PreviewRow) -> str:
+    if not item.problems:
+        return ""
+    more = len(item.problems) - 1
+    return problem_text(item.problems[0]) + (f" (+{more} more)" if more else "")
 
 
-COLUMNS: tuple[tuple[str, Callable[[PreviewRow], object]], ...] = (
-    ("Row", _rows),
-    ("Status", lambda item: STATUS_LABELS.get(item.status, item.status)),
-    ("Conversion time (UTC)", _event_value("conversion_time")),
-    ("Event id", _event_value("event_id")),
-    ("Email", lambda item: item.email_normalized),
-    ("Email SHA-256", _identifier("hashed_email")),
-    ("Phone (E.164)", lambda item: item.phone_e164),
-    ("Phone SHA-256", _identifier("hashed_phone_number")),
-    ("Click id", _identifier("twclid")),
-    ("Value", _event_value("value")),
-    ("Currency", _event_value("price_currency")),
-    ("Items", _event_value("number_items")),
-    ("Conversion id", _event_value("conversion_id")),
-    ("Problems", _problems),
+# Header, value of a row that is sent, and the source field shown for a row that is not.
+COLUMNS: tuple[tuple[str, Callable[[PreviewRow], object], str | None], ...] = (
+    ("Row", _rows, None),
+    ("Status", lambda item: STATUS_LABELS.get(item.status, item.status), None),
+    ("Problem", _first_problem, None),
+    ("Conversion time (UTC)", _event_value("conversion_time"), "conversion_time"),
+    ("Event id", _event_value("event_id"), "event_id"),
+    ("Email", lambda item: item.email_normalized, "email"),
+    ("Email SHA-256", _identifier("hashed_email"), None),
+    ("Phone (E.164)", lambda item: item.phone_e164, "phone"),
+    ("Phone SHA-256", _identifier("hashed_phone_number"), None),
+    ("Click id", _identifier("twclid"), "twclid"),
+    ("Value", _event_value("value"), "value"),
+    ("Currency", _event_value("price_currency"), "price_currency"),
+    ("Items", _event_value("number_items"), "number_items"),
+    ("Conversion id", _event_value("conversion_id"), "conversion_id"),
 )
-HEADERS = tuple(name for name, _ in COLUMNS)
-PROBLEMS_COLUMN = HEADERS.index("Problems")
+HEADERS = tuple(column[0] for column in COLUMNS)
+PROBLEM_COLUMN = HEADERS.index("Problem")
 RIGHT_ALIGNED = frozenset({HEADERS.index("Value"), HEADERS.index("Items")})
+_SOURCE_FONT = QFont()
+_SOURCE_FONT.setItalic(True)
 
 
 class PreviewModel(QAbstractTableModel):
     """Read-only view of a PreviewResult; 1M rows are fine (no per-row Qt object).
 
-    "Problems only" maps view rows through the result's precomputed list of problem rows, so
-    turning it on or off is one model reset, never a scan of the rows.
+    A filter ("Problems only", one reason) maps view rows through a precomputed ascending list
+    of positions, so changing it is one model reset, never a scan of the rows. Rows that are
+    not sent show their cells as read from the file, in italics.
     """
 
     def __init__(self) -> None:
@@ -93,6 +99,7 @@ class PreviewModel(QAbstractTableModel):
         self._rows: list[PreviewRow] = []
         self._visible: Sequence[int] | None = None  # None: every row, in order
         self._problems_only = False
+        self._source_fields: tuple[str, ...] = ()
 
     # -- public -------------------------------------------------------------------------------
 
@@ -108,15 +115,23 @@ class PreviewModel(QAbstractTableModel):
         self.beginResetModel()
         self._result = result
         self._rows = result.rows if result is not None else []
+        self._source_fields = result.source_fields if result is not None else ()
         self._visible = self._visible_rows()
         self.endResetModel()
 
     def set_problems_only(self, on: bool) -> None:
-        if on == self._problems_only:
+        if on == self._problems_only and self._visible is self._visible_rows():
             return
         self.beginResetModel()
         self._problems_only = on
         self._visible = self._visible_rows()
+        self.endResetModel()
+
+    def set_visible(self, positions: Sequence[int] | None) -> None:
+        """Show only the rows at these ascending positions of `result.rows` (None: all)."""
+        self.beginResetModel()
+        self._problems_only = False
+        self._visible = positions
         self.endResetModel()
 
     def source_position(self, view_row: int) -> int:
@@ -151,8 +166,13 @@ class PreviewModel(QAbstractTableModel):
         item = self.preview_row(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            source = self._source(item, column)
+            if source is not None:
+                return source
             value = COLUMNS[column][1](item)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.FontRole:
+            return _SOURCE_FONT if self._source(item, column) else None
         if role == Qt.ItemDataRole.BackgroundRole:
             if item.status == REJECTED:
                 return REJECTED_BACKGROUND
@@ -160,7 +180,10 @@ class PreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return None if item.status == READY else HIGHLIGHT_FOREGROUND
         if role == Qt.ItemDataRole.ToolTipRole and item.problems:
-            return literal("\n".join(p.describe() for p in item.problems))
+            text = "\n".join(p.describe() for p in item.problems)
+            if self._source(item, column):
+                text = f"{SOURCE_HINT}\n{text}"
+            return literal(text)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ProblemRole:
@@ -179,6 +202,13 @@ class PreviewModel(QAbstractTableModel):
         return None
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _source(self, item: PreviewRow, column: int) -> str | None:
+        """The source cell shown in `column` for a row not sent, or None."""
+        name = COLUMNS[column][2]
+        if item.source is None or name is None:
+            return None
+        return item.source_value(self._source_fields, name) or None
 
     def _visible_rows(self) -> Sequence[int] | None:
         if not self._problems_only:

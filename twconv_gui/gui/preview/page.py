@@ -1,4 +1,9 @@
-"""The Preview step: every conversion as it will be sent, problems first-class, before uploading."""
+"""The Preview step: every conversion as it will be sent, problems first-class, before uploading.
+
+Rows and Quality are two tabs of this one step rather than a step of their own: both come from
+the same preparation (nothing more to wait for), and "Show these rows" on the Quality tab
+lands on the Rows tab with its filter set, one click away.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,40 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QFontDatabase, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem
+from twconv_gui.core.prepare.diagnostics import ReasonGroup
 from twconv_gui.core.prepare.preparation import PrepareProgress
-from twconv_gui.core.prepare.preview import LEFT_OUT, REJECTED, PreviewResult, PreviewRow
+from twconv_gui.core.prepare.preview import PreviewResult
 from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.gui.plain_text import literal, plain_label
+from twconv_gui.gui.preview.detail import DetailPane
+from twconv_gui.gui.preview.filter_combo import RowFilterCombo
 from twconv_gui.gui.preview.model import HEADERS, PreviewModel
-from twconv_gui.gui.preview.worker import LatestProgress, build, keep_until_finished
+from twconv_gui.gui.preview.quality import QualityView
+from twconv_gui.gui.preview.reasons import ReasonIndex, reason_text
+from twconv_gui.gui.preview.worker import (
+    LatestProgress,
+    PreviewBuild,
+    build,
+    keep_until_finished,
+)
 from twconv_gui.gui.session import Session
 from twconv_gui.gui.workers import FunctionWorker
 
@@ -41,10 +55,10 @@ PHASES = {
     "preparing": "Preparing conversions…",
     "identifiers": "Reading emails and phones for display…",
 }
-PANE_HINT = "Select a row to see the exact JSON that will be sent for it."
 COLUMN_WIDTHS = {
     "Row": 60,
     "Status": 80,
+    "Problem": 240,
     "Conversion time (UTC)": 200,
     "Event id": 80,
     "Email": 210,
@@ -96,6 +110,7 @@ class PreviewPage(QWidget):
         self._stale = True
         self._prepared_profile: MappingProfile | None = None
         self._export_folder = ""
+        self._reasons = ReasonIndex()
 
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.setToolTip("Prepare the file again with the current mapping (F5)")
@@ -108,9 +123,10 @@ class PreviewPage(QWidget):
         self.progress_bar.hide()
         self.phase_label = plain_label()
         self.counts_label = plain_label()
-        self.problems_check = QCheckBox("Problems &only")
-        self.problems_check.setToolTip("Show only rejected rows and rows with warnings")
-        self.problems_check.toggled.connect(self._filter_problems)
+        self.filter_combo = RowFilterCombo()
+        self.filter_combo.rows_chosen.connect(self._filter_rows)
+        filter_label = QLabel("&Show:")
+        filter_label.setBuddy(self.filter_combo)
         self.copy_button = QPushButton("Copy &batch JSON")
         self.copy_button.setToolTip(
             "Copy the request body of the 500-conversion batch holding the selected row "
@@ -149,22 +165,11 @@ class PreviewPage(QWidget):
             self.view.setColumnWidth(HEADERS.index(name), width)
         self.view.selectionModel().currentRowChanged.connect(self._show_current)
 
-        self.detail_label = QLabel()
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.json_pane = QPlainTextEdit()
-        self.json_pane.setReadOnly(True)
-        self.json_pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.json_pane.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.json_pane.setPlaceholderText(PANE_HINT)
-        pane = QWidget()
-        pane_layout = QVBoxLayout(pane)
-        pane_layout.setContentsMargins(0, 0, 0, 0)
-        pane_layout.addWidget(self.detail_label)
-        pane_layout.addWidget(self.json_pane, 1)
+        self.detail = DetailPane()
+        self.detail_label, self.json_pane = self.detail.detail_label, self.detail.json_pane
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
-        splitter.addWidget(pane)
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 1)
         splitter.setSizes([900, 380])
 
@@ -174,15 +179,23 @@ class PreviewPage(QWidget):
         top.addWidget(self.phase_label, 1)
         tools = QHBoxLayout()
         tools.addWidget(self.counts_label, 1)
-        for tool in (self.problems_check, self.copy_button, self.export_button):
+        for tool in (filter_label, self.filter_combo, self.copy_button, self.export_button):
             tools.addWidget(tool)
+        rows_tab = QWidget()
+        rows_layout = QVBoxLayout(rows_tab)
+        rows_layout.addLayout(tools)
+        rows_layout.addWidget(splitter, 1)
+        self.quality = QualityView()
+        self.quality.show_rows.connect(self.show_group_rows)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(rows_tab, "&Rows")
+        self.tabs.addTab(self.quality, "&Quality")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h3>Preview what will be sent</h3>"))
         layout.addLayout(top)
         layout.addWidget(self.banner)
-        layout.addLayout(tools)
         layout.addWidget(self.status_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
 
         for keys, slot in (
             (QKeySequence(Qt.Key.Key_F5), self.prepare),
@@ -237,6 +250,16 @@ class PreviewPage(QWidget):
         self.phase_label.setText(PHASES["analysing"])
         self._poll.start()
         self._pool.start(worker)
+        return True
+
+    def show_group_rows(self, group: ReasonGroup) -> bool:
+        """Filter the table to the rows of one reason of the quality figures and show it."""
+        keys = self._reasons.keys_of(group)
+        label = reason_text(group.column or group.field, group.reason)
+        if not self.filter_combo.choose(keys, label):
+            self.status_label.setText("No row of the preview has this reason.")
+            return False
+        self.tabs.setCurrentIndex(0)
         return True
 
     def cancel(self) -> None:
@@ -302,10 +325,11 @@ class PreviewPage(QWidget):
         replaced by a newer one)."""
         return self._worker is not None and self.sender() is self._worker.signals
 
-    def _succeeded(self, result: PreviewResult) -> None:
+    def _succeeded(self, built: PreviewBuild) -> None:
         if not self._is_current():
             return
-        self._set_result(result)
+        result = built.result
+        self._set_result(result, built.reasons)
         summary = result.summary
         self.status_label.setText("" if summary.rows_read else "The file has no data rows.")
         self.prepared.emit(result)
@@ -360,9 +384,15 @@ class PreviewPage(QWidget):
 
     # -- showing ------------------------------------------------------------------------------
 
-    def _set_result(self, result: PreviewResult | None) -> None:
+    def _set_result(self, result: PreviewResult | None, reasons: ReasonIndex | None = None) -> None:
+        self._reasons = reasons or ReasonIndex()
         self.model.set_result(result)
+        self.filter_combo.set_preview(result, self._reasons)
+        self.model.set_visible(self.filter_combo.positions())
         self._show_current(QModelIndex())
+        self.quality.set_diagnostics(
+            getattr(result.summary, "diagnostics", None) if result else None
+        )
         if result is None:
             self.counts_label.clear()
             self.banner.hide()
@@ -381,9 +411,9 @@ class PreviewPage(QWidget):
             self.banner.setVisible(bool(summary.column_notes))
         self._update_actions()
 
-    def _filter_problems(self, on: bool) -> None:
+    def _filter_rows(self, positions: object) -> None:
         position = self._current_position()
-        self.model.set_problems_only(on)
+        self.model.set_visible(positions)  # type: ignore[arg-type]
         row = self.model.view_row_of(position) if position is not None else None
         if row is not None:
             self.view.selectionModel().setCurrentIndex(
@@ -400,20 +430,8 @@ class PreviewPage(QWidget):
         return self.model.source_position(current.row()) if current.isValid() else None
 
     def _show_current(self, current: QModelIndex, _previous: object = None) -> None:
-        if not current.isValid():
-            self.detail_label.setText(PANE_HINT if self.result else "")
-            self.json_pane.clear()
-            self._update_actions()
-            return
-        item = self.model.preview_row(current.row())
-        self.detail_label.setText(_describe(item))
-        wrap = QPlainTextEdit.LineWrapMode
-        if item.event is not None:
-            self.json_pane.setLineWrapMode(wrap.NoWrap)
-            self.json_pane.setPlainText(json.dumps(item.event, indent=2, ensure_ascii=False))
-        else:
-            self.json_pane.setLineWrapMode(wrap.WidgetWidth)
-            self.json_pane.setPlainText("\n\n".join(p.describe() for p in item.problems))
+        item = self.model.preview_row(current.row()) if current.isValid() else None
+        self.detail.show_row(item, has_result=self.result is not None)
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -422,7 +440,6 @@ class PreviewPage(QWidget):
         selected = self.model.preview_row(current.row()) if current.isValid() else None
         self.copy_button.setEnabled(selected is not None and selected.event is not None)
         self.export_button.setEnabled(result is not None and bool(result.summary.problems))
-        self.problems_check.setEnabled(result is not None)
 
     def _show_waiting(self) -> None:
         if self.session.table is None:
@@ -437,15 +454,3 @@ class PreviewPage(QWidget):
         if folder:
             self._export_folder = folder
             self.export_rejected_rows(folder)
-
-
-def _describe(item: PreviewRow) -> str:
-    rows = ", ".join(map(str, item.rows))
-    where = f"Row {rows}" if len(item.rows) == 1 else f"Rows {rows}"
-    if item.status == REJECTED:
-        return f"{where}: rejected, not sent. Why:"
-    if item.status == LEFT_OUT:
-        return f"{where}: left out, not a sale (not sent). Why:"
-    text = f"{where}: sent as below."
-    warnings = [p.describe() for p in item.problems]
-    return text + ("\nWarnings:\n" + "\n".join(warnings) if warnings else "")

@@ -7,11 +7,13 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.preparation import PrepareProgress
 from twconv_gui.core.prepare.preview import PreviewResult, build_preview
 from twconv_gui.core.reading.table import Table
+from twconv_gui.gui.preview.reasons import ReasonIndex
 from twconv_gui.gui.workers import FunctionWorker
 
 _RUNNING: set[FunctionWorker] = set()  # a QRunnable without auto-delete must outlive its run
@@ -72,6 +74,14 @@ class _CollectorPause:
 _collector_paused = _CollectorPause()
 
 
+@dataclass
+class PreviewBuild:
+    """A preview and the index of its rows by reason, both built off the GUI thread."""
+
+    result: PreviewResult
+    reasons: ReasonIndex
+
+
 def build(
     table: Table,
     profile: MappingProfile,
@@ -79,7 +89,8 @@ def build(
     workers: int | None,
     *,
     cancel: threading.Event,
-) -> PreviewResult:
+) -> PreviewBuild:
     """build_preview for a FunctionWorker, reporting into `box`, the collector paused."""
     with _collector_paused():
-        return build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
+        result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
+        return PreviewBuild(result, ReasonIndex.build(result))

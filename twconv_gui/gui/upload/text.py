@@ -8,7 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 from twconv_gui.core.upload.journal import JobRecord
-from twconv_gui.core.upload.model import Phase, UploadProgress, UploadSummary, summary_lines
+from twconv_gui.core.upload.model import (
+    Phase,
+    UploadProgress,
+    UploadSummary,
+    sendable_all_acknowledged,
+    summary_lines,
+)
 from twconv_gui.core.upload.policy import SENT_AGAIN, resend_warning
 
 PROGRESS_STEPS = 1000  # the progress bar's range: tenths of a percent
@@ -123,7 +129,11 @@ def headline(summary: UploadSummary) -> str:
         return "Upload stopped"
     if summary.dry_run:
         return "Dry run complete"
-    return "Upload complete" if summary.exit_code == 0 else "Upload finished with problems"
+    if summary.exit_code == 0:
+        return "Upload complete"
+    if sendable_all_acknowledged(summary):
+        return "Upload complete: every sendable conversion acknowledged"
+    return "Upload finished with problems"
 
 
 def describe_summary(summary: UploadSummary) -> list[str]:
