@@ -134,3 +134,167 @@ def test_without_a_conversion_id_the_duplicate_risk_is_said_before_sending(
     assert finished.returncode == 0
     assert "conversion_id" in finished.stderr
     assert "twice" in finished.stderr
+
+
+def _sparse_ods(path, *, columns: int, rows: int = 1048576) -> None:
+    """An .ods with "Email" in A1 and a value in the last column of its last row."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Orders">'
+        f"<table:table-row>{cell.format('Email')}</table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows - 2}"><table:table-cell/>'
+        "</table:table-row><table:table-row>"
+        f'<table:table-cell table:number-columns-repeated="{columns - 1}"/>{cell.format(1)}'
+        "</table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         zipfile.ZIP_STORED)  # fmt: skip
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+
+
+def _sparse_xlsb(path, *, dimension_lies: bool) -> None:
+    """A hand-made .xlsb: "Email" in A1 and a number in XFD1048576; BrtWsDim may say A1:A1."""
+    import struct
+
+    def base128(number):
+        out = bytearray()
+        while True:
+            byte, number = number & 0x7F, number >> 7
+            out.append(byte | (0x80 if number else 0))
+            if not number:
+                return bytes(out)
+
+    def record(kind, body=b""):
+        return base128(kind) + base128(len(body)) + body
+
+    def wide(text):
+        return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+    def row(index):
+        return record(0x00, struct.pack("<IIHHBI", index, 0, 0, 0, 0, 0))  # BrtRowHdr
+
+    last = (0, 0) if dimension_lies else (1048575, 16383)
+    sheet = (
+        record(0x81) + record(0x94, struct.pack("<4I", 0, last[0], 0, last[1])) + record(0x91)
+        + row(0) + record(0x06, struct.pack("<II", 0, 0) + wide("Email"))
+        + row(1048575) + record(0x05, struct.pack("<IId", 16383, 0, 1.0))
+        + record(0x92) + record(0x82)
+    )  # fmt: skip
+    workbook = (
+        record(0x83) + record(0x9C, struct.pack("<II", 0, 1) + wide("rId1") + wide("Orders"))
+        + record(0x90) + record(0x9D, bytes(26)) + record(0x84)
+    )  # fmt: skip
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/_rels/workbook.bin.rels", rels)
+        archive.writestr("xl/workbook.bin", workbook)
+        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+
+
+def _limited_run(args, memory_gb=3):
+    """ARGS as a program whose address space is capped, so a grid too big for it aborts at
+    once (exit 134, or -6 for SIGABRT) instead of filling the test machine's memory."""
+    import resource
+
+    def cap():
+        limit = memory_gb * 1024**3
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+        preexec_fn=cap, check=False,
+    )  # fmt: skip
+
+
+def _sparse_books(tmp_path):
+    books = []
+    for name, columns in (("far.ods", 16384), ("wide.ods", 64)):  # 17 G and 67 M cells
+        _sparse_ods(tmp_path / name, columns=columns)
+        books.append((tmp_path / name, "LibreOffice Calc"))
+    for lies in (False, True):
+        book = tmp_path / f"sparse-{lies}.xlsb"
+        _sparse_xlsb(book, dimension_lies=lies)
+        books.append((book, "Excel"))
+    return books
+
+
+def test_a_sparse_ods_or_xlsb_is_refused_by_twconv_inspect_not_a_crash(tmp_path):
+    from .test_cli_upload import TWCONV
+
+    for book, program in _sparse_books(tmp_path):
+        assert book.stat().st_size < 5000
+        finished = _limited_run([*TWCONV, "inspect", str(book)])
+        assert finished.returncode == 2, (book.name, finished.returncode, finished.stderr[-800:])
+        assert book.name in finished.stderr
+        assert "\u201cOrders\u201d" in finished.stderr
+        assert "too far apart" in finished.stderr
+        assert f"In {program}, press Ctrl+End" in finished.stderr
+
+
+def test_the_gui_reader_survives_a_sparse_ods_or_xlsb_in_its_own_process(tmp_path):
+    for book, _ in _sparse_books(tmp_path):
+        code = (
+            "import sys\n"
+            "from twconv_gui.core.errors import ReadError\n"
+            "from twconv_gui.core.reading.opening import open_table\n"
+            "try:\n"
+            f"    open_table(__import__('pathlib').Path({str(book)!r}))\n"
+            "except ReadError as e:\n"
+            "    print(e); sys.exit(3)\n"
+        )
+        finished = _limited_run([sys.executable, "-c", code])
+        assert finished.returncode == 3, (book.name, finished.returncode, finished.stderr[-800:])
+        assert "too far apart" in finished.stdout
+
+
+def test_a_sparse_xls_is_refused_by_twconv_inspect_not_a_crash(tmp_path):
+    """A legacy .xls whose one cell record was moved to column 65,536 of row 65,536 (and one
+    whose DIMENSIONS record asks for that room) would make the library lay out 65,536 × 65,536
+    cells and abort; it is refused from its records, read before the library loads it."""
+    import struct
+
+    import olefile
+
+    from .core.reading.test_xls_extents import DIMENSIONS, patch_cell, records, write_xls
+    from .test_cli_upload import TWCONV
+
+    written = write_xls(tmp_path / "written.xls", {
+        "Cover": [(0, 0, "x")],
+        "Orders": [(0, 0, "Email"), (1, 0, "a@x.com"), (65535, 255, 1.5)],
+    })  # fmt: skip
+    far = patch_cell(written, tmp_path / "far.xls", (65535, 255), (65535, 65535))
+    room = tmp_path / "room.xls"
+    room.write_bytes(written.read_bytes())
+    with olefile.OleFileIO(str(room), write_mode=True) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+        last = [offset for offset, kind, _ in records(bytes(stream)) if kind == DIMENSIONS][-1]
+        struct.pack_into("<IIHH", stream, last + 4, 0, 65536, 0, 65535)
+        ole.write_stream("Workbook", bytes(stream))
+    for book in (far, room):
+        finished = _limited_run([*TWCONV, "inspect", str(book)])
+        assert finished.returncode == 2, (book.name, finished.returncode, finished.stderr[-800:])
+        assert book.name in finished.stderr
+        assert "\u201cOrders\u201d" in finished.stderr
+        assert "too far apart" in finished.stderr
+        assert "In Excel, press Ctrl+End" in finished.stderr
+    readable = _limited_run([*TWCONV, "inspect", str(written), "--sheet", "Orders"])
+    assert readable.returncode == 0, readable.stderr[-800:]

@@ -12,6 +12,7 @@ from types import TracebackType
 import python_calamine
 
 from twconv_gui.core.errors import ReadError
+from twconv_gui.core.reading.biff_extents import check_xls_extents
 from twconv_gui.core.reading.cleaning import EMPTY_VALUES
 from twconv_gui.core.reading.header import (
     HeaderLayout,
@@ -67,8 +68,7 @@ def _zip_content(path: Path, kind: str) -> str:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             check_zip_bomb(members, name)
-            if "xl/workbook.xml" in {member.filename for member in members}:
-                check_sheet_extents(archive, name)  # before the library lays out any sheet
+            check_sheet_extents(archive, name)  # before the library lays out any sheet
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError) as error:
         raise _corrupt(name, kind) from error
     names = {member.filename for member in members}
@@ -88,6 +88,10 @@ def _content_kind(path: Path, kind: str) -> str:
     if head.startswith(OLE_MAGIC):
         if _has_encrypted_package(path):
             raise _protected(path.name)
+        try:
+            check_xls_extents(path, path.name)  # before the library lays out any sheet
+        except ValueError as error:
+            raise _corrupt(path.name, kind, "its OLE2 structure cannot be read") from error
         return "xls"
     if head.startswith(ZIP_MAGICS):
         return _zip_content(path, kind)
