@@ -21,6 +21,7 @@ import html
 import posixpath
 import re
 import struct
+import time
 import zipfile
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -36,9 +37,11 @@ RATIO_CHECK_SIZE = 50 * 1024**2
 # About 1.5 GB of grid in the spreadsheet library: a million rows of 40 columns.
 MAX_SHEET_CELLS = 40_000_000
 _CHUNK = 1024 * 1024
-_REFERENCE = re.compile(
-    rb'<(?:\w+:)?(?:c|dimension)\b[^>]*?\br(?:ef)?="\$?([A-Z]{1,3})\$?(\d{1,7})'
-)
+# A cell's reference (the r attribute of <c>, the only one written letters-then-digits: a
+# row's r is digits only) and the end of a dimension's range. One pass per chunk; the matches
+# are reduced by C-level zip/set/map (a sheet of 200,000 rows holds over a million
+# references: a Python loop over them took 1.6 s).
+_REFERENCE = re.compile(rb'\sr="\$?([A-Z]{1,3})\$?(\d{1,7})"')
 _RANGE_END = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="[^":]*:\$?([A-Z]{1,3})\$?(\d{1,7})"')
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -147,13 +150,19 @@ def _extent(archive: zipfile.ZipFile, part: str, name: str) -> SheetExtent:
     rows = columns = 0
     tail = b""
     with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
+        # Quarter-megabyte pieces: a regex pass holds the interpreter lock while it runs, and
+        # the window (which reads files in a worker thread) must keep ticking.
+        while chunk := stream.read(_CHUNK // 4):
             text = tail + chunk
-            for pattern in (_REFERENCE, _RANGE_END):
-                for letters, digits in pattern.findall(text):
-                    rows = max(rows, int(digits))
-                    columns = max(columns, _column_number(letters))
+            found = _REFERENCE.findall(text)
+            if b"dimension" in text:  # one element, before the cells; a quick test finds it
+                found += _RANGE_END.findall(text)
+            if found:
+                letters, digits = zip(*found, strict=True)
+                rows = max(rows, *map(int, digits))
+                columns = max(columns, *map(_column_number, set(letters)))
             tail = text[-256:]  # a reference cut by the chunk's end is read whole next time
+            time.sleep(0)  # hand the lock to a waiting window thread (reads alone would not)
     return SheetExtent(name, rows, columns)
 
 
