@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from twconv_gui.core import paths
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.throttle import RateGovernor
 from twconv_gui.core.errors import Cancelled, TwconvError
@@ -22,11 +18,11 @@ from twconv_gui.core.prepare.batching import check_batch_size
 from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.prepare.reports import load_xlsx_writer
 from twconv_gui.core.reading.table import Table
+from twconv_gui.core.upload.closing import close_job, dry_run_reports_dir, write_reports
 from twconv_gui.core.upload.journal import (
     BatchRecord,
     BatchStatus,
     JobRecord,
-    JobStatus,
     Journal,
     compact_rows,
 )
@@ -41,7 +37,6 @@ from twconv_gui.core.upload.model import (
 )
 from twconv_gui.core.upload.policy import OpenedJob, open_job
 from twconv_gui.core.upload.producer import BatchProducer, ReadyBatch, batch_plan
-from twconv_gui.core.upload.reports import write_batch_report, write_upload_rejections
 from twconv_gui.core.upload.sender import BatchSender, SendOutcome, StopUpload
 
 log = logging.getLogger(__name__)
@@ -363,59 +358,25 @@ class Upload:
     def _close_job(self, job: JobRecord) -> None:
         assert self.journal is not None
         assert self._opened is not None
-        summary = self.summary
-        before = self._opened.before_resume
         records = self.journal.batches(job.id)
-        self._count_from_records(records)
-        if before is not None and not self._sent_any:
-            # A resume that sent nothing (refused, or nothing owed) leaves the job as it was.
-            summary.job = self.journal.restore_job(before)
-            return
-        finished = self._producer is not None and self._producer.error is None
-        if summary.cancelled:
-            status = JobStatus.CANCELLED
-        elif summary.stopped:
-            status = JobStatus.FAILED
-        elif summary.events_rejected or summary.events_failed or not finished:
-            status = JobStatus.PARTIAL if summary.exit_code else JobStatus.COMPLETED
-        else:
-            status = JobStatus.COMPLETED  # rows kept back before sending: X took all there was
-        directory = self.options.report_dir or paths.job_reports_dir(job.id, job.started_at)
-        with contextlib.suppress(TwconvError):  # the CLI and GUI say when no report was written
-            summary.reports = self._write_reports(directory, records, job)
-        summary.job = self.journal.finish_job(
-            job.id,
-            status=status,
-            message=summary.stopped,
-            report_dir=str(directory),
-            batches_total=summary.batches_total if finished else None,
-            events_total=summary.events_total if finished else None,
-            rows_rejected=summary.rows_rejected if finished else None,
-        )
-
-    def _count_from_records(self, records: list[BatchRecord]) -> None:
-        """The summary's counts of events, as the job's batch records have them."""
-        summary = self.summary
         self._final = True
-        summary.events_acknowledged = sum(record.events_acknowledged for record in records)
-        summary.events_rejected = sum(record.events_rejected for record in records)
-        summary.events_failed = sum(record.events_not_delivered for record in records)
-
-    def _write_reports(
-        self, directory: Path, records: list[BatchRecord], job: JobRecord | None
-    ) -> list[Path]:
-        problems = self._preparation.summary.problems if self._preparation else []
-        rejected = self.journal.rejected(job.id) if (self.journal and job) else []
-        written = write_batch_report(records, directory)
-        written += write_upload_rejections(problems, rejected, directory)
-        return written
+        close_job(
+            self.journal,
+            job,
+            records,
+            self.summary,
+            before=self._opened.before_resume,
+            sent_any=self._sent_any,
+            finished=self._producer is not None and self._producer.error is None,
+            report_dir=self.options.report_dir,
+            preparation=self._preparation,
+        )
 
     def _finish_dry_run(self) -> None:
-        now = datetime.now(UTC)
-        directory = self.options.report_dir or (
-            paths.data_dir() / "reports" / f"{now:%Y%m%d-%H%M%S}-dry-run"
+        directory = dry_run_reports_dir(self.options.report_dir)
+        self.summary.reports = write_reports(
+            directory, self._planned, self._preparation, None, None
         )
-        self.summary.reports = self._write_reports(directory, self._planned, None)
 
     def _settle_totals(self) -> None:
         """Bring the summary up to date with the producer (it counts while it prepares)."""

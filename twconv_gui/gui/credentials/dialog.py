@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import QThreadPool, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
@@ -30,13 +27,14 @@ from twconv_gui.core.api.pixel_token import ApiCredentials
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.gui.credentials import jobs
 from twconv_gui.gui.credentials.form import CredentialsForm
+from twconv_gui.gui.credentials.job_runner import JobRunner
+from twconv_gui.gui.credentials.profile_list import NameRole, ProfileList
 from twconv_gui.gui.credentials.prompts import ask_pin, ask_yes_no, wrapping_label
+from twconv_gui.gui.credentials.sandbox_hint import sandbox_label
 from twconv_gui.gui.session import Connection, Session
-from twconv_gui.gui.workers import FunctionWorker
 
 log = logging.getLogger(__name__)
 
-NameRole = Qt.ItemDataRole.UserRole
 _GREEN, _RED = "#1b7f2a", "#b3261e"
 _READING = "reading the system keyring…"
 
@@ -67,12 +65,14 @@ class CredentialsDialog(QDialog):
         self.setMinimumWidth(900)
         self.session = session
         self.store = store if store is not None else ProfileStore()
-        self._pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._workers: set[FunctionWorker] = set()
+        self._jobs = JobRunner(pool if pool is not None else QThreadPool.globalInstance(), self)
+        self._jobs.changed.connect(self._update_buttons)
+        self._jobs.busy_changed.connect(self.busy_changed)
+        self._jobs.failed.connect(self._failed)
         self._editing: str | None = None  # the stored profile shown in the form, if any
         self.last_report: ConnectionReport | None = None
 
-        self.profile_list = QListWidget()
+        self.profile_list = ProfileList()
         self.new_button = QPushButton("New")
         self.delete_button = QPushButton("Delete…")
         self.default_button = QPushButton("Make default")
@@ -85,9 +85,7 @@ class CredentialsDialog(QDialog):
         self.status_label = wrapping_label()
         self.error_label = wrapping_label()
         self.error_label.setStyleSheet(f"color: {_RED};")
-        self.sandbox_label = wrapping_label()
-        self.sandbox_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._show_sandbox_hint()
+        self.sandbox_label = sandbox_label(session.connection)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -164,23 +162,9 @@ class CredentialsDialog(QDialog):
         self.last_report = None
         self.result_label.clear()
 
-    def _show_sandbox_hint(self) -> None:
-        connection = self.session.connection
-        if connection is None or not connection.sandbox:
-            self.sandbox_label.setVisible(False)
-            return
-        from twconv_gui.sandbox import DEMO  # noqa: PLC0415 - only in Sandbox mode
-
-        self.sandbox_label.setText(
-            f"Sandbox mode: try the demo pixel token {DEMO.pixel_token} with pixel id "
-            f"{DEMO.pixel_id} and event {DEMO.events[0].id}; under Advanced, set the API base "
-            f"to {connection.settings.base_url}. It works on the Sandbox only."
-        )
-        self.sandbox_label.setVisible(True)
-
     @property
     def busy(self) -> bool:
-        return bool(self._workers)
+        return self._jobs.busy
 
     def refresh_profiles(self, select: str | None = None) -> None:
         """List the profiles (the settings file only: no keyring access) and select one."""
@@ -190,36 +174,15 @@ class CredentialsDialog(QDialog):
             self.show_error(str(exc))
             profiles = []
         wanted = select if select is not None else self._editing
-        self.profile_list.blockSignals(True)
-        self.profile_list.clear()
-        chosen: QListWidgetItem | None = None
-        for profile in profiles:
-            text = f"{profile.name} (default)" if profile.is_default else profile.name
-            item = QListWidgetItem(text)
-            item.setData(NameRole, profile.name)
-            self.profile_list.addItem(item)
-            if wanted is not None and profile.name.casefold() == wanted.casefold():
-                chosen = item
-        if chosen is not None and self._editing == chosen.data(NameRole):
-            self.profile_list.setCurrentItem(chosen)  # already in the form: keep the edits
-        self.profile_list.blockSignals(False)
-        if chosen is not None and self.profile_list.currentItem() is not chosen:
-            self.profile_list.setCurrentItem(chosen)
-        elif profiles and select is None and self._editing is None:
-            default = next((p for p in profiles if p.is_default), profiles[0])
-            self.select_profile(default.name)
+        pick_default = select is None and self._editing is None
+        self.profile_list.show_profiles(profiles, wanted, self._editing, pick_default)
         self._update_buttons()
 
     def select_profile(self, name: str) -> None:
-        for row in range(self.profile_list.count()):
-            item = self.profile_list.item(row)
-            if item.data(NameRole).casefold() == name.casefold():
-                self.profile_list.setCurrentItem(item)
-                return
+        self.profile_list.select(name)
 
     def selected_name(self) -> str | None:
-        item = self.profile_list.currentItem()
-        return None if item is None else str(item.data(NameRole))
+        return self.profile_list.selected_name()
 
     # -- profile list actions -----------------------------------------------------------------
 
@@ -238,7 +201,7 @@ class CredentialsDialog(QDialog):
             f"Delete profile “{name}”? Its secrets are removed from the system keyring."
         ):
             return
-        self._run(self._deleted, jobs.delete_profile, self.store, name)
+        self._jobs.run(self._deleted, jobs.delete_profile, self.store, name)
 
     @Slot()
     def make_default(self) -> None:
@@ -265,7 +228,7 @@ class CredentialsDialog(QDialog):
         self._editing = profile.name
         self.form.show_profile(profile.name, profile.settings)
         self.form.set_stored(None, _READING)
-        self._run(self._stored_loaded, jobs.read_credentials, self.store, profile.name)
+        self._jobs.run(self._stored_loaded, jobs.read_credentials, self.store, profile.name)
         self._update_buttons()
 
     def _stored_loaded(self, result: tuple[str, ApiCredentials]) -> None:
@@ -292,7 +255,7 @@ class CredentialsDialog(QDialog):
             self.show_error(str(exc))
             return
         self.status_label.setText("Asking X for a sign-in page…")
-        self._run(self._ask_pin_for, jobs.start_signin, key, secret, host)
+        self._jobs.run(self._ask_pin_for, jobs.start_signin, key, secret, host)
 
     def _ask_pin_for(self, pending: PendingSignIn) -> None:
         self.open_url(pending.authorize_url)
@@ -302,7 +265,7 @@ class CredentialsDialog(QDialog):
             self.status_label.setText("Sign-in cancelled.")
             return
         self.status_label.setText("Checking the PIN…")
-        self._run(self._signed_in, jobs.finish_signin, pending, pin)
+        self._jobs.run(self._signed_in, jobs.finish_signin, pending, pin)
 
     def _signed_in(self, credentials: Credentials) -> None:
         self.form.set_access_token(credentials)
@@ -319,7 +282,7 @@ class CredentialsDialog(QDialog):
         credentials, settings = collected
         self.result_label.setText("Testing the connection…")
         self.result_label.setStyleSheet("")
-        self._run(
+        self._jobs.run(
             self._tested,
             jobs.check_connection,
             credentials,
@@ -340,7 +303,7 @@ class CredentialsDialog(QDialog):
         if collected is not None:
             credentials, settings = collected
             self.status_label.setText("Loading the ad accounts…")
-            self._run(
+            self._jobs.run(
                 self._accounts_loaded, jobs.load_accounts, credentials, settings.api_settings()
             )
 
@@ -359,7 +322,7 @@ class CredentialsDialog(QDialog):
             self.show_error("Choose an ad account first (Load accounts lists yours).")
             return
         self.status_label.setText("Loading the conversion events…")
-        self._run(
+        self._jobs.run(
             self._events_loaded,
             jobs.load_events,
             credentials,
@@ -379,7 +342,7 @@ class CredentialsDialog(QDialog):
             return
         credentials, settings = collected
         name = self.form.name()
-        self._run(
+        self._jobs.run(
             self._saved, jobs.save_profile, self.store, self._editing, name, credentials, settings
         )
 
@@ -419,8 +382,7 @@ class CredentialsDialog(QDialog):
             self.accept()
 
     def done(self, result: int) -> None:
-        for worker in self._workers:
-            worker.cancel()
+        self._jobs.cancel_all()
         super().done(result)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -439,18 +401,6 @@ class CredentialsDialog(QDialog):
         self.error_label.clear()
         self.status_label.clear()
 
-    def _run(
-        self, on_success: Callable[[Any], None], function: Callable[..., Any], *args: Any
-    ) -> None:
-        worker = FunctionWorker(function, *args)
-        worker.signals.succeeded.connect(on_success)
-        worker.signals.failed.connect(self._failed)
-        worker.signals.finished.connect(self._forget)
-        self._workers.add(worker)
-        self._update_buttons()
-        self.busy_changed.emit(True)
-        self._pool.start(worker)
-
     @Slot(str)
     def _failed(self, message: str) -> None:
         self.status_label.clear()
@@ -461,16 +411,8 @@ class CredentialsDialog(QDialog):
             self.form.set_stored(None)  # the keyring could not be read: nothing to keep
         self.show_error(message)
 
-    @Slot()
-    def _forget(self) -> None:
-        sender = self.sender()
-        self._workers = {w for w in self._workers if w.signals is not sender}
-        self._update_buttons()
-        if not self._workers:
-            self.busy_changed.emit(False)
-
     def _update_buttons(self) -> None:
-        idle = not self._workers
+        idle = not self._jobs.busy
         for widget in self._actions:
             widget.setEnabled(idle)
         selected = idle and self.selected_name() is not None

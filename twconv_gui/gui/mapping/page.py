@@ -35,6 +35,7 @@ from twconv_gui.gui.mapping.field_source import (
     fields_in_order,
 )
 from twconv_gui.gui.mapping.filters_editor import FiltersEditor
+from twconv_gui.gui.mapping.profile_form import READY_TEXT, check_form, form_dict, reading_notice
 from twconv_gui.gui.mapping.reading import ReadingSettings
 from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.session import Session
@@ -42,7 +43,6 @@ from twconv_gui.gui.settings import LAST_MAPPING_FOLDER, Settings
 
 __all__ = ["CONSTANT_TEXT", "NONE_TEXT", "READY_TEXT", "MapPage"]
 
-READY_TEXT = "Ready to preview"
 NO_FILE_TEXT = "Open an export on the Load step first."
 DEBOUNCE_MS = 200
 SAMPLES_SHOWN = 3
@@ -246,38 +246,18 @@ class MapPage(QWidget):
     # -- building -----------------------------------------------------------------------------
 
     def _form_dict(self) -> dict[str, Any]:
-        columns: dict[str, str | list[str]] = {}
-        constants: dict[str, str] = {}
-        for name, field in self._fields.items():
-            kind = field.kind()
-            if kind == "column":
-                sources = field.columns()
-                columns[name] = sources if len(sources) > 1 else sources[0]
-            elif kind == "constant":
-                constants[name] = field.constant_text()
-        return {
-            "columns": columns,
-            "constants": constants,
-            "timezone": self.reading.timezone(),
-            "phone_region": self.reading.phone_region(),
-            "time_format": self.reading.time_format(),
-            "sheet": self._sheet,
-            "header_row": self._header_row,
-            "group_by_conversion_id": self.group_check.isChecked(),
-            "filters": [f.to_dict() for f in self.filters_editor.filters()],
-        }
+        return form_dict(
+            self._fields,
+            self.reading,
+            self.filters_editor,
+            sheet=self._sheet,
+            header_row=self._header_row,
+        )
 
     def _build(self) -> tuple[MappingProfile | None, str]:
         if self._inspection is None:
             return None, NO_FILE_TEXT
-        table = self._inspection.table
-        try:
-            profile = MappingProfile.from_dict(self._form_dict())
-            profile.check_columns(table.columns, file_name=table.path.name)
-            profile.check_complete()
-        except MappingError as exc:
-            return None, str(exc)
-        return profile, READY_TEXT
+        return check_form(self._form_dict(), self._inspection.table)
 
     def _schedule(self) -> None:
         self._count_as_grouped()
@@ -386,14 +366,7 @@ class MapPage(QWidget):
 
     def _show_reading_notice(self, profile: MappingProfile) -> None:
         """Say so when a loaded mapping was made for another sheet or header row."""
-        table = self._inspection.table if self._inspection else None
-        notice = ""
-        if table is not None and _other_sheet(profile, table.sheet, table.sheets):
-            notice = f"This mapping was saved for sheet {profile.sheet!r}. "
-        if table is not None and profile.header_row not in (None, table.header_row):
-            notice += f"It expects the headers on row {profile.header_row}. "
-        if notice:
-            notice += "Open the file again on the Load step with these settings if columns differ."
+        notice = reading_notice(profile, self._inspection.table if self._inspection else None)
         self.notice_label.setText(notice)
         self.notice_label.setVisible(bool(notice))
 
@@ -451,12 +424,3 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     return scroll
-
-
-def _other_sheet(profile: MappingProfile, sheet: str | None, sheets: tuple[str, ...]) -> bool:
-    """True when the profile names a sheet other than the one the file was read from."""
-    if profile.sheet is None or sheet is None:
-        return False
-    if isinstance(profile.sheet, int):
-        return not (0 < profile.sheet <= len(sheets) and sheets[profile.sheet - 1] == sheet)
-    return profile.sheet != sheet

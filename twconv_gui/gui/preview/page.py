@@ -11,18 +11,16 @@ import json
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,9 +35,10 @@ from twconv_gui.core.prepare.reports import write_rejected_rows
 from twconv_gui.gui.plain_text import literal, plain_label
 from twconv_gui.gui.preview.detail import DetailPane
 from twconv_gui.gui.preview.filter_combo import RowFilterCombo
-from twconv_gui.gui.preview.model import HEADERS, PreviewModel
+from twconv_gui.gui.preview.model import PreviewModel
 from twconv_gui.gui.preview.quality import QualityView
 from twconv_gui.gui.preview.reasons import ReasonIndex, reason_text
+from twconv_gui.gui.preview.rows_table import RowsTable
 from twconv_gui.gui.preview.worker import (
     LatestProgress,
     PreviewBuild,
@@ -54,22 +53,6 @@ PHASES = {
     "analysing": "Reading the time and amount columns…",
     "preparing": "Preparing conversions…",
     "identifiers": "Reading emails and phones for display…",
-}
-COLUMN_WIDTHS = {
-    "Row": 60,
-    "Status": 80,
-    "Problem": 240,
-    "Conversion time (UTC)": 200,
-    "Event id": 80,
-    "Email": 210,
-    "Email SHA-256": 200,
-    "Phone (E.164)": 120,
-    "Phone SHA-256": 200,
-    "Click id": 140,
-    "Value": 80,
-    "Currency": 70,
-    "Items": 50,
-    "Conversion id": 110,
 }
 
 
@@ -149,20 +132,7 @@ class PreviewPage(QWidget):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.model = PreviewModel()
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        rows = self.view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform heights: 1M rows
-        rows.setDefaultSectionSize(self.view.fontMetrics().height() + 8)
-        columns = self.view.horizontalHeader()
-        columns.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        columns.setStretchLastSection(True)
-        for name, width in COLUMN_WIDTHS.items():
-            self.view.setColumnWidth(HEADERS.index(name), width)
+        self.view = RowsTable(self.model)
         self.view.selectionModel().currentRowChanged.connect(self._show_current)
 
         self.detail = DetailPane()
@@ -269,7 +239,7 @@ class PreviewPage(QWidget):
 
     def copy_batch_json(self) -> None:
         """Put the request body of the batch that sends the selected row on the clipboard."""
-        result, position = self.result, self._current_position()
+        result, position = self.result, self.view.current_position()
         if result is None or position is None:
             return
         found = result.batch_of(position)
@@ -412,22 +382,8 @@ class PreviewPage(QWidget):
         self._update_actions()
 
     def _filter_rows(self, positions: object) -> None:
-        position = self._current_position()
-        self.model.set_visible(positions)  # type: ignore[arg-type]
-        row = self.model.view_row_of(position) if position is not None else None
-        if row is not None:
-            self.view.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.view.scrollTo(self.model.index(row, 0))
-        else:
+        if not self.view.show_positions(positions):  # type: ignore[arg-type]
             self._show_current(QModelIndex())
-
-    def _current_position(self) -> int | None:
-        current = self.view.selectionModel().currentIndex()
-        return self.model.source_position(current.row()) if current.isValid() else None
 
     def _show_current(self, current: QModelIndex, _previous: object = None) -> None:
         item = self.model.preview_row(current.row()) if current.isValid() else None

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QThreadPool, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QStyle,
-    QSystemTrayIcon,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -29,7 +25,7 @@ from twconv_gui.core.upload.journal import JobRecord
 from twconv_gui.core.upload.model import UploadProgress, duplicate_risk
 from twconv_gui.core.upload.model import UploadSummary as Summary
 from twconv_gui.gui.session import Connection, Session
-from twconv_gui.gui.upload import text
+from twconv_gui.gui.upload import notices, text
 from twconv_gui.gui.upload.batch_model import BatchTableModel, batch_actions, setup_batch_view
 from twconv_gui.gui.upload.form import UploadOptionsForm
 from twconv_gui.gui.upload.prompts import Choice, ask_about_earlier_job
@@ -61,7 +57,7 @@ class UploadPage(QWidget):
         self._dry_run = False
         self._started_at = 0.0
         self._report_dir: Path | None = None
-        self._tray: QSystemTrayIcon | None = None
+        self._notifier = notices.DesktopNotifier(self)
         self.last_summary: Summary | None = None
 
         self.form = UploadOptionsForm()
@@ -92,18 +88,10 @@ class UploadPage(QWidget):
         self.pause_button.clicked.connect(self._toggle_pause)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
-        self.notice_label = QLabel()
-        self.notice_label.setTextFormat(Qt.TextFormat.PlainText)  # file names, as typed
-        self.notice_label.setWordWrap(True)
-        self.notice_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice_label.hide()
+        self.notice_label = notices.notice_label()
         # Said before anything is sent: without a conversion_id, a resumed upload may count
         # the sales that were on their way twice.
-        self.risk_label = QLabel()
-        self.risk_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.risk_label.setWordWrap(True)
-        self.risk_label.setStyleSheet("color: #8a5300;")
-        self.risk_label.hide()
+        self.risk_label = notices.risk_label()
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, text.PROGRESS_STEPS)
         self.progress_bar.setValue(0)
@@ -121,12 +109,7 @@ class UploadPage(QWidget):
         self.batch_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.batch_view.addActions([self.copy_action, self.open_reports_action])
         self.batch_view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
-        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.summary_label.setOpenExternalLinks(True)
-        self.summary_label.hide()
+        self.summary_label = notices.summary_label()
 
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()
@@ -260,16 +243,7 @@ class UploadPage(QWidget):
 
     def notify(self, title: str, message: str) -> None:
         """A desktop notification (or a flashing taskbar entry where there is no tray)."""
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self._tray is None:
-                icon = self.window().windowIcon()
-                if icon.isNull():
-                    icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowUp)
-                self._tray = QSystemTrayIcon(icon, self)
-            self._tray.show()
-            self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information)
-        else:
-            QApplication.alert(self.window())
+        self._notifier.notify(title, message)
 
     def copy_debug_ids(self) -> None:
         rows = {index.row() for index in self.batch_view.selectionModel().selectedRows()}
@@ -357,7 +331,7 @@ class UploadPage(QWidget):
         if not (summary.cancelled or summary.stopped):
             self.progress_bar.setValue(text.PROGRESS_STEPS)
         self.wait_label.hide()
-        self._show_summary(title, lines, summary)
+        notices.show_summary(self.summary_label, title, lines, summary)
         # The job is over (only the worker's tidy-up remains): Start may be pressed again, and
         # a slot of upload_finished may start the next upload at once.
         self._active = self._cancelling = False
@@ -440,25 +414,7 @@ class UploadPage(QWidget):
         self.risk_label.setVisible(bool(risk) and not self.form.dry_run)
 
     def _show_notice(self, message: str) -> None:
-        self.notice_label.setText(message)
-        self.notice_label.setStyleSheet("color: #b00020;")
-        self.notice_label.show()
+        notices.show_notice(self.notice_label, message)
 
     def _hide_notice(self) -> None:
-        self.notice_label.clear()
-        self.notice_label.hide()
-
-    def _show_summary(self, title: str, lines: list[str], summary: Summary) -> None:
-        body = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-        reports = ""
-        if summary.reports:
-            links = ", ".join(
-                f'<a href="{QUrl.fromLocalFile(str(p)).toString()}">{html.escape(p.name)}</a>'
-                for p in summary.reports
-            )
-            folder = html.escape(str(summary.reports[0].parent))
-            reports = f"<p>Reports: {links}<br>in {folder}</p>"
-        else:
-            reports = "<p>No report could be written.</p>"
-        self.summary_label.setText(f"<b>{html.escape(title)}</b><ul>{body}</ul>{reports}")
-        self.summary_label.show()
+        notices.hide_notice(self.notice_label)
