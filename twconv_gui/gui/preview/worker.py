@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.preparation import PrepareProgress
 from twconv_gui.core.prepare.preview import PreviewResult, build_preview
@@ -93,4 +94,7 @@ def build(
     """build_preview for a FunctionWorker, reporting into `box`, the collector paused."""
     with _collector_paused():
         result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
-        return PreviewBuild(result, ReasonIndex.build(result))
+        reasons = ReasonIndex.build(result)
+        if cancel.is_set():  # asked while the last steps ran: the user sees it cancelled
+            raise Cancelled
+        return PreviewBuild(result, reasons)
