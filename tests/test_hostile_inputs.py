@@ -7,6 +7,7 @@ import time
 import zipfile
 from collections import Counter
 
+from tests.workbook_writers import empty_cells, row, sheet_bin, text_cell, write_ods, write_xlsb
 from twconv_gui.core import paths
 from twconv_gui.core.upload.journal import Journal
 
@@ -138,76 +139,21 @@ def test_without_a_conversion_id_the_duplicate_risk_is_said_before_sending(
 
 def _sparse_ods(path, *, columns: int, rows: int = 1048576) -> None:
     """An .ods with "Email" in A1 and a value in the last column of its last row."""
-    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Orders">'
-        f"<table:table-row>{cell.format('Email')}</table:table-row>"
-        f'<table:table-row table:number-rows-repeated="{rows - 2}"><table:table-cell/>'
-        "</table:table-row><table:table-row>"
-        f'<table:table-cell table:number-columns-repeated="{columns - 1}"/>{cell.format(1)}'
-        "</table:table-row></table:table></office:spreadsheet></office:body>"
-        "</office:document-content>"
+    write_ods(
+        path,
+        {
+            "Orders": row(text_cell("Email"))
+            + row(empty_cells(1), repeat=rows - 2)
+            + row(empty_cells(columns - 1) + text_cell("1"))
+        },
     )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                         zipfile.ZIP_STORED)  # fmt: skip
-        archive.writestr("content.xml", content)
-        archive.writestr("META-INF/manifest.xml", manifest)
 
 
 def _sparse_xlsb(path, *, dimension_lies: bool) -> None:
     """A hand-made .xlsb: "Email" in A1 and a number in XFD1048576; BrtWsDim may say A1:A1."""
-    import struct
-
-    def base128(number):
-        out = bytearray()
-        while True:
-            byte, number = number & 0x7F, number >> 7
-            out.append(byte | (0x80 if number else 0))
-            if not number:
-                return bytes(out)
-
-    def record(kind, body=b""):
-        return base128(kind) + base128(len(body)) + body
-
-    def wide(text):
-        return struct.pack("<I", len(text)) + text.encode("utf-16-le")
-
-    def row(index):
-        return record(0x00, struct.pack("<IIHHBI", index, 0, 0, 0, 0, 0))  # BrtRowHdr
-
     last = (0, 0) if dimension_lies else (1048575, 16383)
-    sheet = (
-        record(0x81) + record(0x94, struct.pack("<4I", 0, last[0], 0, last[1])) + record(0x91)
-        + row(0) + record(0x06, struct.pack("<II", 0, 0) + wide("Email"))
-        + row(1048575) + record(0x05, struct.pack("<IId", 16383, 0, 1.0))
-        + record(0x92) + record(0x82)
-    )  # fmt: skip
-    workbook = (
-        record(0x83) + record(0x9C, struct.pack("<II", 0, 1) + wide("rId1") + wide("Orders"))
-        + record(0x90) + record(0x9D, bytes(26)) + record(0x84)
-    )  # fmt: skip
-    rels = (
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>'
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/_rels/workbook.bin.rels", rels)
-        archive.writestr("xl/workbook.bin", workbook)
-        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+    cells = [(0, 0, "Email"), (1048575, 16383, 1.0)]
+    write_xlsb(path, {"Orders": sheet_bin((0, last[0], 0, last[1]), cells)})
 
 
 def _limited_run(args, memory_gb=3):

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from twconv_gui.cli.connection import api_settings, chosen_profile
 from twconv_gui.core import paths
-from twconv_gui.core.account.ad_accounts import unknown_event_ids
+from twconv_gui.core.account.ad_accounts import unknown_event_ids, unknown_events_message
 from twconv_gui.core.account.profiles import ProfileStore, resolve_credentials
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.api.pixel_token import PixelToken
@@ -55,11 +55,10 @@ def _check_event_column(
         return
     unknown = unknown_event_ids(client, account_id, found)
     if unknown:
-        listed = ", ".join(f"{event_id} (row {found[event_id]})" for event_id in unknown[:10])
         raise TwconvError(
-            f'Column "{column}" names events that ad account {account_id} does not have: '
-            f"{listed}. Nothing was sent. Fix those rows (`twconv events` lists the account's "
-            "events) or leave them out with a filter."
+            unknown_events_message(
+                column, account_id, found, unknown, where_listed="`twconv events`"
+            )
         )
 
 

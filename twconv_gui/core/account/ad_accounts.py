@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -141,6 +141,29 @@ def unknown_event_ids(client: ApiClient, account_id: str, event_ids: Iterable[st
     """
     known = {event.id for event in list_events(client, account_id) if not event.deleted}
     return [event_id for event_id in event_ids if event_id not in known]
+
+
+def unknown_events_message(
+    column: str,
+    account_id: str,
+    first_rows: Mapping[str, int],
+    unknown: Sequence[str],
+    *,
+    where_listed: str,
+) -> str:
+    """Why an upload whose event id column names events the account lacks does not start.
+
+    Args:
+        column: the event id column; first_rows: event id -> first row naming it;
+        unknown: the ids the account lacks; where_listed: where the user sees the account's
+            events ("`twconv events`", "the Upload step").
+    """
+    listed = ", ".join(f"{event_id} (row {first_rows[event_id]})" for event_id in unknown[:10])
+    return (
+        f'Column "{column}" names events that ad account {account_id} does not have: '
+        f"{listed}. Nothing was sent. Fix those rows ({where_listed} lists the account's "
+        "events) or leave them out with a filter."
+    )
 
 
 _Listed = TypeVar("_Listed", AdAccount, ConversionEvent)

@@ -18,20 +18,19 @@ column passes (exports often write order-level columns on the first line item on
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 from typing import Any
 
+from twconv_gui.core.normalize.amounts import AmountParser
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.reading.table import Cell
 
 ONE_OF, NON_EMPTY, ABOVE_ZERO = "one-of", "non-empty", "above-zero"
 KEEP, DROP = "keep", "drop"
 _TESTS = (NON_EMPTY, ABOVE_ZERO)
-_NUMBER = re.compile(r"[^\d,.\-]")
+_AMOUNTS = AmountParser.for_column([])
 
 
 def _fold(value: Cell) -> str:
@@ -50,22 +49,13 @@ def _is_empty(value: Cell) -> bool:
 
 
 def _above_zero(value: Cell) -> bool:
+    """Whether a cell is an amount above zero, read as the value column reads amounts."""
     if isinstance(value, bool) or value is None:
         return False
-    if isinstance(value, int | float):
-        return value > 0
-    if isinstance(value, datetime | date | time):
-        return False
-    text = _NUMBER.sub("", str(value))
-    if text.count(",") and text.count("."):
-        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "")
-    text = text.replace(",", ".")
-    negative = str(value).strip().startswith("(") and str(value).strip().endswith(")")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        return _AMOUNTS.parse(value) > 0  # negative amounts are refused by the parser
+    except ValueProblem:
         return False
-    return number > 0 and not negative
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +73,11 @@ class RowFilter:
     action: str
     test: str
     values: tuple[str, ...] = ()
+    # The one-of values as compared (folded once, not for every row of a million-row file).
+    folded: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded", frozenset(_fold(v) for v in self.values))
 
     def passes(self, cell: Cell) -> bool:
         """Whether one cell passes the test (before keep/drop is applied)."""
@@ -90,16 +85,7 @@ class RowFilter:
             return not _is_empty(cell)
         if self.test == ABOVE_ZERO:
             return _above_zero(cell)
-        return _fold(cell) in self._folded
-
-    @property
-    def _folded(self) -> frozenset[str]:
-        return frozenset(_fold(v) for v in self.values)
-
-    def leaves_out(self, cell: Cell) -> bool:
-        """Whether a single row with this cell is left out."""
-        passed = self.passes(cell)
-        return passed if self.action == DROP else not passed
+        return _fold(cell) in self.folded
 
     def describe(self) -> str:
         """The rows this filter leaves out, in words: 'Status is Failed or Refunded'."""

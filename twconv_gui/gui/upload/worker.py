@@ -12,7 +12,7 @@ from enum import StrEnum
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from twconv_gui.core import paths
-from twconv_gui.core.account.ad_accounts import unknown_event_ids
+from twconv_gui.core.account.ad_accounts import unknown_event_ids, unknown_events_message
 from twconv_gui.core.api.client import ApiClient
 from twconv_gui.core.errors import TwconvError
 from twconv_gui.core.mapping.profile import MappingProfile
@@ -194,12 +194,11 @@ class UploadWorker(QRunnable):
             return
         unknown = unknown_event_ids(client, self.account_id, found)
         if unknown:
-            listed = ", ".join(f"{event_id} (row {found[event_id]})" for event_id in unknown[:10])
+            column = self.profile.columns["event_id"]
             raise UploadRefused(
-                f'Column "{self.profile.columns["event_id"]}" names events that ad account '
-                f"{self.account_id} does not have: {listed}. Nothing was sent. Fix those rows "
-                "(the Upload step lists the account's events) or leave them out with a filter "
-                "on the Map step."
+                unknown_events_message(
+                    column, self.account_id, found, unknown, where_listed="the Upload step"
+                )
             )
 
     def _previous_job(self, journal: Journal) -> JobRecord | None:
