@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from twconv_gui import APP_NAME, __version__
 from twconv_gui.core.logs import setup_logging
 from twconv_gui.gui import settings as options
-from twconv_gui.gui.gc_guard import MainThreadCollector
+from twconv_gui.gui.gc_guard import MainThreadCollector, favour_the_window
 from twconv_gui.gui.main_window import MainWindow
 from twconv_gui.gui.sandbox_mode import resource_path
 from twconv_gui.gui.settings import Settings
@@ -26,9 +26,11 @@ def run(args: argparse.Namespace, qt_args: list[str]) -> int:
     app.setWindowIcon(QIcon(str(resource_path("twconv-gui.svg"))))
     setup_logging()
     collector = MainThreadCollector(app)  # cycles are freed on this thread, never in workers
+    favour_the_window()
     settings = Settings()
     window = MainWindow(settings=settings)
     window.show()
+    collector.settle()
     if args.sandbox:
         window.start_sandbox(open_sample=args.file is None)
     elif window.use_default_profile():

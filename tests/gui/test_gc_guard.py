@@ -21,3 +21,22 @@ def test_collection_moves_to_the_gui_thread_and_back(qtbot):
     qtbot.waitUntil(lambda: ref() is None, timeout=3_000)  # the timer on this thread did it
     outer.stop()
     outer.deleteLater()
+
+
+def test_settling_keeps_start_up_objects_out_of_later_collections(qtbot):
+    # What exists when the window is up lives as long as the app: a full collection walking
+    # it all stalled the window; after settle() the collector sees only what came after.
+    collector = MainThreadCollector()
+    try:
+        before = len(gc.get_objects())
+        collector.settle()
+        assert gc.get_freeze_count() >= before // 2
+        assert len(gc.get_objects()) < before // 10
+        ref = weakref.ref(Node())  # made after: still freed by the timer
+        for _ in range(gc.get_threshold()[0] + 10):
+            Node()
+        qtbot.waitUntil(lambda: ref() is None, timeout=3_000)
+    finally:
+        gc.unfreeze()
+        collector.stop()
+        collector.deleteLater()

@@ -20,6 +20,7 @@ from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize import amounts, zones
 from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.prepare import parallel
+from twconv_gui.core.prepare.release import release_all
 from twconv_gui.core.reading.table import Cell, Table
 
 log = logging.getLogger(__name__)
@@ -49,19 +50,27 @@ def first_look(
     """
     index = {f: table.column_index(profile.columns[f]) for f in LOOKED_AT if f in profile.columns}
     columns: dict[str, list[Cell]] = {f: [] for f in index}
-    if index:
-        done = 0
-        for chunk in table.column_chunks(list(index.values()), parallel.CHUNK_ROWS):
-            for values, cells in zip(columns.values(), chunk, strict=True):
-                values.extend(cells)
-            done += len(chunk[0])
-            if tick is not None:
-                tick(done)
+    try:
+        if index:
+            done = 0
+            for chunk in table.column_chunks(list(index.values()), parallel.CHUNK_ROWS):
+                for values, cells in zip(columns.values(), chunk, strict=True):
+                    values.extend(cells)
+                done += len(chunk[0])
+                if tick is not None:
+                    tick(done)
+        return _decide(table, profile, columns)
+    finally:
+        release_all(columns.values())  # a million cells each: not all at once
+
+
+def _decide(table: Table, profile: MappingProfile, columns: dict[str, list[Cell]]) -> FirstLook:
+    """How to read the columns, from all of their values."""
     time_converter = None
     notes: list[str] = []
     if "conversion_time" in columns:
         time_converter = TimeConverter.for_column(
-            columns.pop("conversion_time"),
+            columns["conversion_time"],
             timezone=profile.timezone or zones.local_zone_name(),
             time_format=profile.time_format,
         )
@@ -77,6 +86,7 @@ def first_look(
     amount_parsers = {
         name: amounts.AmountParser.for_column(values, decimal_comma=decimal_comma)
         for name, values in columns.items()
+        if name != "conversion_time"
     }
     return FirstLook(time_converter, amount_parsers, tuple(notes))
 

@@ -19,16 +19,33 @@ from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.countries import region_of
 from twconv_gui.core.normalize.identifiers import PhoneHasher, is_sha256_hex, normalize_email
-from twconv_gui.core.normalize.problems import Problem, ValueProblem
+from twconv_gui.core.normalize.problems import ValueProblem
 from twconv_gui.core.prepare.batching import MAX_BATCH_SIZE, check_batch_size
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS
 from twconv_gui.core.prepare.preparation import Preparation, PrepareProgress, PrepareSummary
+from twconv_gui.core.prepare.preview_store import (
+    LEFT_OUT,
+    READY,
+    REJECTED,
+    WARNING,
+    PreviewRow,
+    PreviewRows,
+    position_of_row,
+)
 from twconv_gui.core.reading.table import Cell, Table
 
-READY = "ready"
-REJECTED = "rejected"
-WARNING = "warning"
-LEFT_OUT = "left out"  # not a sale: a filter of the mapping or a full refund left it out
+__all__ = [
+    "IDENTIFIERS_PHASE",
+    "LEFT_OUT",
+    "READY",
+    "REJECTED",
+    "SOURCE_FIELDS",
+    "WARNING",
+    "PreviewResult",
+    "PreviewRow",
+    "PreviewRows",
+    "build_preview",
+]
 
 # The phase reported while the raw email and phone cells are read for display.
 IDENTIFIERS_PHASE = "identifiers"
@@ -50,62 +67,20 @@ SOURCE_FIELDS = (
 SOURCE_TEXT_LIMIT = 200  # characters kept of one source cell
 
 
-@dataclass(slots=True)
-class PreviewRow:
-    """One conversion as the preview table shows it.
-
-    Attributes:
-        rows: the source rows it came from (several when grouped by conversion_id).
-        status: READY, REJECTED (not sent), WARNING (sent, with something dropped or assumed)
-            or LEFT_OUT (not a sale, by a filter of the mapping or a full refund).
-        event: the conversion object exactly as it will be sent, or None when rejected.
-        problems: errors and warnings, in the words of the core.
-        email_normalized: the trimmed, lowercased address whose SHA-256 is sent; None when the
-            cell is empty, invalid or already a hash. Personal data: shown, never logged.
-        phone_e164: the E.164 number whose SHA-256 is sent; None likewise.
-        source: for a row not sent (rejected or left out), its cells as read from the file,
-            as text, in the order of PreviewResult.source_fields (a constant of the mapping
-            stands for its field); None for rows that are sent. Personal data: shown, never
-            logged.
-    """
-
-    rows: tuple[int, ...]
-    status: str
-    event: dict[str, Any] | None
-    problems: tuple[Problem, ...]
-    email_normalized: str | None = None
-    phone_e164: str | None = None
-    source: tuple[str, ...] | None = None
-
-    def source_value(self, fields: tuple[str, ...], name: str) -> str | None:
-        """The cell of field `name` as read from the file (rows not sent only), or None."""
-        if self.source is None or name not in fields:
-            return None
-        return self.source[fields.index(name)]
-
-    @property
-    def identifiers(self) -> dict[str, str]:
-        """The event's identifiers merged into one dict (hashed_email, twclid...)."""
-        merged: dict[str, str] = {}
-        if self.event is not None:
-            for item in self.event.get("identifiers", ()):
-                merged.update(item)
-        return merged
-
-
 @dataclass
 class PreviewResult:
     """Every conversion of a file with its status, and the preparation's summary.
 
     Attributes:
-        rows: one PreviewRow per conversion, in the order they would be sent.
+        rows: one PreviewRow per conversion, in the order they would be sent (made when
+            looked at: see PreviewRows).
         summary: counts, problems and column notes of the preparation.
         problem_indices: positions in `rows` of rejected rows and rows with warnings.
         ready_indices: positions in `rows` of the conversions that will be sent.
         source_fields: the fields of PreviewRow.source, in order (the mapped ones).
     """
 
-    rows: list[PreviewRow]
+    rows: PreviewRows
     summary: PrepareSummary
     problem_indices: array[int] = field(default_factory=lambda: array("q"))
     ready_indices: array[int] = field(default_factory=lambda: array("q"))
@@ -129,7 +104,7 @@ class PreviewResult:
         found = self.batch_of(index, size)
         if found is None:
             return None
-        return {"conversions": [self.rows[i].event for i in found[1]]}
+        return {"conversions": [self.rows.event(i) for i in found[1]]}
 
 
 def build_preview(
@@ -143,29 +118,22 @@ def build_preview(
     """Prepare `table` once and read its email/phone cells again to show what gets hashed.
 
     Raises MappingError (mapping does not fit), ReadError (file unreadable) and Cancelled.
-    Memory: one slotted PreviewRow per conversion holding the prepared event itself, plus two
-    compact index arrays; rows not sent keep a tuple of their mapped source cells as text.
+    Memory: each conversion is kept as the compressed JSON that is sent, plus a few bytes
+    (PreviewRows); rows not sent keep their mapped source cells as text.
     """
     preparation = Preparation(table, profile, progress=progress, cancel=cancel, workers=workers)
-    rows: list[PreviewRow] = []
-    problem_indices: array[int] = array("q")
-    ready_indices: array[int] = array("q")
-    for position, prepared in enumerate(preparation):
-        if prepared.event is None:
-            left_out = bool(prepared.problems) and prepared.problems[0].is_left_out
-            status = LEFT_OUT if left_out else REJECTED
-        else:
-            ready_indices.append(position)
-            status = WARNING if prepared.problems else READY
-        if status != READY:
-            problem_indices.append(position)
-        rows.append(PreviewRow(prepared.rows, status, prepared.event, prepared.problems))
+    rows = PreviewRows()
+    for chunk in preparation.encoded_chunks():
+        rows.add_chunk(chunk)
     fields = tuple(f for f in SOURCE_FIELDS if profile.sources(f) or profile.constants.get(f))
-    unsent = len(ready_indices) < len(rows)
+    unsent = len(rows.ready_indices) < len(rows)
     _fill_identifiers(
         table, profile, rows, fields if unsent else (), progress=progress, cancel=cancel
     )
-    return PreviewResult(rows, preparation.summary, problem_indices, ready_indices, fields)
+    rows.finish()
+    return PreviewResult(
+        rows, preparation.summary, rows.problem_indices, rows.ready_indices, fields
+    )
 
 
 # -- the normalized identifiers, for display -----------------------------------------------------
@@ -174,7 +142,7 @@ def build_preview(
 def _fill_identifiers(
     table: Table,
     profile: MappingProfile,
-    rows: list[PreviewRow],
+    rows: PreviewRows,
     source_fields: tuple[str, ...],
     *,
     progress: Callable[[PrepareProgress], None] | None,
@@ -195,7 +163,7 @@ def _fill_identifiers(
         for name in source_fields
     ]
     phones = _PhoneDisplay(profile.phone_region or "")
-    locator = _Locator(rows, grouped=profile.group_by_conversion_id)
+    filler = _Filler(rows, grouped=profile.group_by_conversion_id)
     source = table.rows()
     done = 0
     while True:
@@ -213,28 +181,102 @@ def _fill_identifiers(
             for number, cells in itertools.islice(source, CHUNK_ROWS)
         ]
         if not chunk:
-            return
+            break
         done += len(chunk)
         if cancel is not None and cancel.is_set():
             raise Cancelled
         if progress is not None:
             progress(PrepareProgress(IDENTIFIERS_PHASE, done, table.estimated_rows))
         for row_number, cells, email, phone, region in chunk:
-            target = locator.find(row_number)
+            target = filler.stage(row_number)
             if target is None:
                 continue
-            if target.event is None and sources and target.source is None:
+            if target.unsent and sources and target.source is None:
                 target.source = tuple(
                     _text(_first_filled(cells, indexes)) if indexes else constant
                     for indexes, constant in sources
                 )
             if not identifiers:
                 continue
-            sent = target.identifiers if target.event is not None else {}
-            if target.email_normalized is None:
-                target.email_normalized = _email_display(email, sent.get("hashed_email"))
-            if target.phone_e164 is None:
-                target.phone_e164 = phones.display(phone, sent.get("hashed_phone_number"), region)
+            sent = target.sent
+            if target.email is None:
+                target.email = _email_display(email, sent.get("hashed_email"))
+            if target.phone is None:
+                target.phone = phones.display(phone, sent.get("hashed_phone_number"), region)
+        filler.flush(chunk[-1][0])
+    filler.flush(None)
+
+
+class _Staged:
+    """What the identifiers pass found so far for one conversion."""
+
+    __slots__ = ("_position", "_rows", "_sent", "email", "phone", "source", "unsent")
+
+    def __init__(self, rows: PreviewRows, position: int) -> None:
+        self._rows = rows
+        self._position = position
+        self.unsent = rows.status(position) in (REJECTED, LEFT_OUT)
+        self.email: str | None = None
+        self.phone: str | None = None
+        self.source: tuple[str, ...] | None = None
+        self._sent: dict[str, str] | None = None
+
+    @property
+    def sent(self) -> dict[str, str]:
+        """The identifiers the conversion sends, merged ({} for a conversion not sent)."""
+        if self._sent is None:
+            event = self._rows.event(self._position)
+            self._sent = {}
+            for item in event.get("identifiers", ()) if event is not None else ():
+                self._sent.update(item)
+        return self._sent
+
+
+class _Filler:
+    """Finds the conversion of each source row and writes what was found, in position order.
+
+    Ungrouped, conversions come one per row in file order: a walk, no dict of a million rows.
+    Grouped, a conversion is written once its last row has been read (line items of one order
+    usually sit together, so few wait).
+    """
+
+    def __init__(self, rows: PreviewRows, *, grouped: bool) -> None:
+        self._rows = rows
+        self._grouped = grouped
+        self._extra = rows.extra_rows() if grouped else {}
+        self._staged: dict[int, _Staged] = {}
+        self._walk = 0  # ungrouped: the position of the row last asked for
+        self._next = 0  # the first position not written yet
+
+    def stage(self, row_number: int) -> _Staged | None:
+        position = self._position(row_number)
+        if position is None or position < self._next:
+            return None
+        staged = self._staged.get(position)
+        if staged is None:
+            staged = self._staged[position] = _Staged(self._rows, position)
+        return staged
+
+    def flush(self, read_up_to: int | None) -> None:
+        """Write the conversions whose every row has been read (None: all of them)."""
+        rows = self._rows
+        while self._next < len(rows) and (
+            read_up_to is None or rows.last_row(self._next) <= read_up_to
+        ):
+            staged = self._staged.pop(self._next, None)
+            if staged is not None:
+                rows.fill(self._next, staged.email, staged.phone, staged.source)
+            self._next += 1
+
+    def _position(self, row_number: int) -> int | None:
+        if self._grouped:
+            return position_of_row(self._rows, self._extra, row_number)
+        first = self._rows.first_rows()
+        while self._walk < len(first) and first[self._walk] < row_number:
+            self._walk += 1
+        if self._walk < len(first) and first[self._walk] == row_number:
+            return self._walk
+        return None
 
 
 def _text(cell: Cell) -> str:
@@ -263,29 +305,6 @@ def _first_filled(cells: tuple[Cell, ...], positions: list[int]) -> Cell:
         if cell is not None and not (isinstance(cell, str) and not cell.strip()):
             return cell
     return None
-
-
-class _Locator:
-    """Finds the PreviewRow of a source row: a walk in file order, or a lookup when grouped."""
-
-    def __init__(self, rows: list[PreviewRow], *, grouped: bool) -> None:
-        self._rows = rows
-        self._position = 0
-        self._lookup: dict[int, int] | None = None
-        if grouped:
-            self._lookup = {n: i for i, preview in enumerate(rows) for n in preview.rows}
-
-    def find(self, row_number: int) -> PreviewRow | None:
-        if self._lookup is not None:
-            position = self._lookup.get(row_number)
-            return None if position is None else self._rows[position]
-        # Ungrouped, conversions come one per row in file order: no dict of a million rows.
-        rows = self._rows
-        while self._position < len(rows) and rows[self._position].rows[0] < row_number:
-            self._position += 1
-        if self._position < len(rows) and rows[self._position].rows[0] == row_number:
-            return rows[self._position]
-        return None
 
 
 def _email_display(cell: Cell, sent_hash: str | None) -> str | None:

@@ -96,7 +96,7 @@ class PreviewModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._result: PreviewResult | None = None
-        self._rows: list[PreviewRow] = []
+        self._rows: Sequence[PreviewRow] = ()
         self._visible: Sequence[int] | None = None  # None: every row, in order
         self._problems_only = False
         self._source_fields: tuple[str, ...] = ()
@@ -114,7 +114,7 @@ class PreviewModel(QAbstractTableModel):
     def set_result(self, result: PreviewResult | None) -> None:
         self.beginResetModel()
         self._result = result
-        self._rows = result.rows if result is not None else []
+        self._rows = result.rows if result is not None else ()
         self._source_fields = result.source_fields if result is not None else ()
         self._visible = self._visible_rows()
         self.endResetModel()

@@ -51,9 +51,9 @@ class ReasonIndex:
         rows: dict[ReasonKey, array[int]] = {}
         if result is None:
             return cls()
-        items = result.rows
+        problems_of = result.rows.problems
         for position in result.problem_indices:
-            for problem in items[position].problems:
+            for problem in problems_of(position):
                 positions = rows.setdefault(reason_key(problem), array("q"))
                 if not positions or positions[-1] != position:  # grouped rows repeat a reason
                     positions.append(position)

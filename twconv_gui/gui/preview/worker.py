@@ -1,12 +1,9 @@
-"""Building the preview off the GUI thread: progress polling, worker lifetime, a quiet GC."""
+"""Building the preview off the GUI thread: progress polling and worker lifetime."""
 
 from __future__ import annotations
 
-import gc
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from twconv_gui.core.errors import Cancelled
@@ -39,42 +36,6 @@ class LatestProgress:
         self.value = progress
 
 
-class _CollectorPause:
-    """Keeps Python's cyclic garbage collector still while previews are built.
-
-    A full collection walks every live container object holding the GIL: with hundreds of
-    thousands of prepared events kept for the table, each one froze the window for 0.2–0.7 s
-    (200k rows), again and again as the list grew. The events hold no reference cycles, so
-    skipping collections loses nothing; when the last build ends, gc.freeze() moves what it
-    kept out of the collector's sight (reference counting still frees it with the preview).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._builds = 0
-        self._was_enabled = True
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._builds == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._builds += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._builds -= 1
-                if self._builds == 0:
-                    gc.freeze()
-                    if self._was_enabled:
-                        gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
 @dataclass
 class PreviewBuild:
     """A preview and the index of its rows by reason, both built off the GUI thread."""
@@ -91,10 +52,13 @@ def build(
     *,
     cancel: threading.Event,
 ) -> PreviewBuild:
-    """build_preview for a FunctionWorker, reporting into `box`, the collector paused."""
-    with _collector_paused():
-        result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
-        reasons = ReasonIndex.build(result)
-        if cancel.is_set():  # asked while the last steps ran: the user sees it cancelled
-            raise Cancelled
-        return PreviewBuild(result, reasons)
+    """build_preview for a FunctionWorker, reporting into `box`.
+
+    The preview keeps no Python object per conversion (see core.prepare.preview_store), so
+    the collector, which runs on the GUI thread (gc_guard), has nothing of it to walk.
+    """
+    result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
+    reasons = ReasonIndex.build(result)
+    if cancel.is_set():  # asked while the last steps ran: the user sees it cancelled
+        raise Cancelled
+    return PreviewBuild(result, reasons)
