@@ -41,6 +41,8 @@ bench: $(STAMP_TEST)
 	$(BIN)/python -m compileall -q twconv_gui
 	$(BIN)/python bench/prepare.py
 	$(BIN)/python bench/upload.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py --csv --rows 1000000
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -149,3 +149,16 @@ def test_a_reason_no_row_has_says_so(prepared):
     assert not prepared.show_group_rows(group)
     assert prepared.status_label.text() == "No row of the preview has this reason."
     assert prepared.model.rowCount() == 40
+
+
+def test_the_value_axis_reads_as_money_not_scientific_notation(qtbot):
+    view = QualityView()
+    qtbot.addWidget(view)
+    view.chart.set_days({"2026-10-01": (12, "8250000.00"), "2026-10-02": (15, "7900000.50")})
+    axis = view.chart.value_plot.getAxis("left")
+    shown = [axis.tickStrings([v], 1.0, 1_000_000) for v in (2_000_000, 8_000_000)]
+    assert shown == [["2M"], ["8M"]]
+    assert axis.tickStrings([15_000], 1.0, 5_000) == ["15,000"]
+    assert not any("e+" in text for text in axis.tickStrings([8e6, 4e6], 1.0, 2e6))
+    counts = view.chart.count_plot.getAxis("left")
+    assert counts.tickStrings([1.0, 1.5, 2.0], 1.0, 0.5) == ["1", "", "2"]  # no half sales

@@ -38,6 +38,31 @@ def _amount(text: str) -> float:
         return 0.0
 
 
+def tick_text(value: float, spacing: float, *, whole: bool = False) -> str:
+    """A count or an amount as a person reads it on an axis: 15,000 or 8.5M, never 8e+06.
+
+    With `whole` (counts of conversions), ticks between whole numbers are left unlabelled.
+    """
+    if whole and value != int(value):
+        return ""
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.{0 if spacing >= 1_000_000 else 1}f}M"
+    return f"{value:,.{0 if spacing >= 1 or whole else 1 if spacing >= 0.1 else 2}f}"
+
+
+class _PlainAxis(pg.AxisItem):  # type: ignore[misc]
+    """A left axis that writes its numbers with thousands separators."""
+
+    def __init__(self, *, whole: bool) -> None:
+        super().__init__(orientation="left")
+        self._whole = whole
+
+    def tickStrings(  # noqa: N802 - pyqtgraph's name
+        self, values: list[float], scale: float, spacing: float
+    ) -> list[str]:
+        return [tick_text(v * scale, spacing * scale, whole=self._whole) for v in values]
+
+
 class DayChart(pg.GraphicsLayoutWidget):
     """Two day-aligned bar charts: conversions per day above, their value per day below.
 
@@ -59,7 +84,8 @@ class DayChart(pg.GraphicsLayoutWidget):
 
     def _plot(self, row: int, title: str) -> pg.PlotItem:
         axis = pg.DateAxisItem(orientation="bottom", utcOffset=0)
-        plot = self.addPlot(row=row, col=0, axisItems={"bottom": axis})
+        left = _PlainAxis(whole=row == 0)  # the first plot counts conversions
+        plot = self.addPlot(row=row, col=0, axisItems={"bottom": axis, "left": left})
         plot.setTitle(title, color=AXIS_COLOUR, size="9pt")
         plot.showGrid(y=True, alpha=0.25)
         plot.setMenuEnabled(False)
