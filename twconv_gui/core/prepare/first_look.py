@@ -20,7 +20,7 @@ from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize import amounts, zones
 from twconv_gui.core.normalize.times import TimeConverter
 from twconv_gui.core.prepare import parallel
-from twconv_gui.core.prepare.release import release_all
+from twconv_gui.core.prepare.release import let_others_run, release_all
 from twconv_gui.core.reading.table import Cell, Table
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def first_look(
                 for values, cells in zip(columns.values(), chunk, strict=True):
                     values.extend(cells)
                 done += len(chunk[0])
+                let_others_run()  # reading the file would keep the window waiting
                 if tick is not None:
                     tick(done)
         return _decide(table, profile, columns)

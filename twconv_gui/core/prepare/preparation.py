@@ -24,7 +24,7 @@ from twconv_gui.core.prepare.event_tally import ATTRIBUTION_DAYS, EventTally, mo
 from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
 from twconv_gui.core.prepare.reason_groups import ReasonGrouper
-from twconv_gui.core.prepare.release import release_all
+from twconv_gui.core.prepare.release import let_others_run, release_all
 from twconv_gui.core.prepare.row_values import RowReader, RowValues
 from twconv_gui.core.reading.table import Row, Table
 
@@ -193,6 +193,7 @@ class Preparation:
         quarter = CHUNK_ROWS // 4
         sizes = itertools.chain((quarter, quarter, 2 * quarter), itertools.repeat(CHUNK_ROWS))
         while chunk := list(itertools.islice(rows, next(sizes))):
+            let_others_run()  # reading the file would keep the window waiting
             self.summary.rows_read += len(chunk)
             self._tick("preparing", self.summary.rows_read)
             yield chunk

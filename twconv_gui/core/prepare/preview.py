@@ -32,6 +32,7 @@ from twconv_gui.core.prepare.preview_store import (
     PreviewRows,
     position_of_row,
 )
+from twconv_gui.core.prepare.release import let_others_run
 from twconv_gui.core.reading.table import Cell, Table
 
 __all__ = [
@@ -182,6 +183,7 @@ def _fill_identifiers(
         ]
         if not chunk:
             break
+        let_others_run()  # reading the file would keep the window waiting
         done += len(chunk)
         if cancel is not None and cancel.is_set():
             raise Cancelled
