@@ -1,10 +1,13 @@
 """The Quality tab as a user sees it: coverage bars, the day chart, problems by reason."""
 
+import dataclasses
+import json
 from importlib import resources
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
+from twconv_gui.cli import main as cli_main
 from twconv_gui.core.mapping.inspection import inspect_file
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.diagnostics import CurrencyValues, Diagnostics, ReasonGroup
@@ -162,3 +165,18 @@ def test_the_value_axis_reads_as_money_not_scientific_notation(qtbot):
     assert not any("e+" in text for text in axis.tickStrings([8e6, 4e6], 1.0, 2e6))
     counts = view.chart.count_plot.getAxis("left")
     assert counts.tickStrings([1.0, 1.5, 2.0], 1.0, 0.5) == ["1", "", "2"]  # no half sales
+
+
+def test_the_window_and_twconv_check_give_the_same_figures_for_a_file(qtbot, session, capsys):
+    page = PreviewPage(session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.prepared, timeout=10_000):
+        assert page.prepare()
+    shown = json.loads(json.dumps(dataclasses.asdict(page.quality.diagnostics)))
+    assert cli_main(["check", str(SAMPLE), "--mapping", str(SAMPLE_MAPPING), "--json"]) == 1
+    checked = json.loads(capsys.readouterr().out)["diagnostics"]
+    for figures in (shown, checked):
+        figures.pop("prepared_at")  # the moment each was prepared
+    assert shown == checked
+    assert shown["conversions"] == 37
+    assert len(shown["groups"]) == 3
