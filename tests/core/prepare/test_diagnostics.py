@@ -1,10 +1,14 @@
 """The diagnostics a user reads before sending: coverage, repeats, dates, values, reasons."""
 
+import statistics
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twconv_gui.core.mapping.profile import MappingProfile
+from twconv_gui.core.prepare.event_tally import _median
 from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 
@@ -132,3 +136,18 @@ def test_line_items_of_one_order_count_as_one_conversion(export):
         [eur] = d.currencies
         assert (eur.total, eur.median) == ("15.50", "15.50")
         assert [(g.severity, g.count, g.first_rows) for g in d.groups] == [("error", 1, [4])]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=0, max_value=100_000, places=2).map(float),
+            st.integers(min_value=1, max_value=5),
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_the_median_is_that_of_every_conversion_counted_one_by_one(counted):
+    every = [value for value, count in counted for _ in range(count)]
+    assert float(_median(counted)) == pytest.approx(statistics.median(every), abs=1e-9)

@@ -152,18 +152,23 @@ class EventTally:
 
 
 def _median(counted: list[tuple[float, int]]) -> Decimal:
-    """The median of values given with how often each occurs."""
-    ordered = sorted(counted)
-    size = sum(n for _, n in ordered)
-    middle = [(size - 1) // 2, size // 2]
-    found: list[Decimal] = []
-    seen = 0
-    for value, count in ordered:
-        while middle and middle[0] < seen + count:
-            found.append(Decimal(repr(value)))
-            middle.pop(0)
-        seen += count
-    return (found[0] + found[-1]) / 2
+    """The median of values given with how often each occurs.
+
+    Sorted with numpy, which lets the interpreter lock go while it sorts: sorting a million
+    distinct amounts as Python tuples held it for about a second, a frozen window at the end
+    of a preview (an export of invoices has nearly as many distinct amounts as rows).
+    """
+    import numpy as np  # noqa: PLC0415 - only here: the workers never load it
+
+    values = np.fromiter((value for value, _ in counted), dtype=np.float64, count=len(counted))
+    counts = np.fromiter((count for _, count in counted), dtype=np.int64, count=len(counted))
+    order = np.argsort(values, kind="stable")
+    reached = np.cumsum(counts[order])  # conversions up to and including each value
+    size = int(reached[-1])
+    # The value holding rank r (from 0) is the first whose running count passes r.
+    lower, upper = np.searchsorted(reached, [(size - 1) // 2, size // 2], side="right")
+    middle = (values[order[lower]], values[order[upper]])
+    return (Decimal(repr(float(middle[0]))) + Decimal(repr(float(middle[1])))) / 2
 
 
 def _text(total: float, currency: str | None) -> str:
