@@ -68,6 +68,8 @@ class GapMeter:
 
 
 def write_csv(path: Path, count: int) -> None:
+    """Orders whose totals are nearly all different, as in an export of invoices (the figures
+    per currency then hold an entry per conversion: the harder case for memory)."""
     rng = random.Random(5)
     start = datetime(2026, 9, 1, 8)
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -77,8 +79,8 @@ def write_csv(path: Path, count: int) -> None:
             when = start + timedelta(minutes=rng.randint(0, 80_000))
             writer.writerow(
                 [f"W-{i}", f"{when:%Y-%m-%d %H:%M}", f"shopper{i}@example.com",
-                 f"+1 212 555 {i % 10000:04d}" if i % 3 else "", f"{rng.uniform(3, 900):.2f}",
-                 "USD"]
+                 f"+1 212 555 {i % 10000:04d}" if i % 3 else "",
+                 f"{10 + i * 0.37 + rng.random():.2f}", "USD"]
             )  # fmt: skip
 
 
@@ -129,7 +131,7 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     OUT.mkdir(exist_ok=True)
     kind = "csv" if args.csv else "xlsx"
-    path = OUT / f"gui_{args.rows}.{kind}"
+    path = OUT / (f"gui_invoices_{args.rows}.csv" if args.csv else f"gui_{args.rows}.xlsx")
     if not path.exists():
         print(f"generating {path.name}…", flush=True)
         (write_csv if args.csv else write_xlsx)(path, args.rows)

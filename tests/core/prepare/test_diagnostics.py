@@ -1,6 +1,5 @@
 """The diagnostics a user reads before sending: coverage, repeats, dates, values, reasons."""
 
-import statistics
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from twconv_gui.core.mapping.profile import MappingProfile
-from twconv_gui.core.prepare.event_tally import _median
+from twconv_gui.core.normalize.amounts import round_to_currency
+from twconv_gui.core.prepare.diagnostics import Diagnostics
+from twconv_gui.core.prepare.event_tally import EventTally, moments
 from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.reading.opening import open_table
 
@@ -139,15 +140,29 @@ def test_line_items_of_one_order_count_as_one_conversion(export):
 
 
 @given(
-    st.lists(
-        st.tuples(
-            st.decimals(min_value=0, max_value=100_000, places=2).map(float),
-            st.integers(min_value=1, max_value=5),
-        ),
-        min_size=1,
-        max_size=60,
-    )
+    st.lists(st.decimals(min_value=0, max_value=100_000, places=2), min_size=1, max_size=80),
+    st.integers(min_value=1, max_value=9),
 )
-def test_the_median_is_that_of_every_conversion_counted_one_by_one(counted):
-    every = [value for value, count in counted for _ in range(count)]
-    assert float(_median(counted)) == pytest.approx(statistics.median(every), abs=1e-9)
+def test_total_and_median_are_those_of_every_conversion(amounts, chunk):
+    # Tallies are made a chunk at a time and merged, as the workers' are; a value may recur
+    # within a chunk and across chunks.
+    events = [
+        {
+            "conversion_time": "2026-01-01T00:00:00.000Z",
+            "identifiers": [{"twclid": "x"}],
+            "value": float(amount),
+            "price_currency": "EUR",
+        }
+        for amount in amounts
+    ]
+    whole = EventTally()
+    for start in range(0, len(events), chunk):
+        whole.merge(EventTally.of_events(events[start : start + chunk], moments(NOW, 14)))
+    figures = Diagnostics()
+    whole.fill(figures)
+    [eur] = figures.currencies
+    ordered = sorted(amounts)
+    middle = (ordered[(len(amounts) - 1) // 2] + ordered[len(amounts) // 2]) / 2
+    assert eur.conversions == len(amounts)
+    assert eur.total == str(round_to_currency(sum(amounts), "EUR"))
+    assert eur.median == str(round_to_currency(middle, "EUR"))
