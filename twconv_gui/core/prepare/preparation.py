@@ -266,11 +266,18 @@ class Preparation:
                 else:
                     groups[key] = [values]
                     order.append(key)
-        for item in order:
-            result = finish(groups[item] if isinstance(item, str) else item)
-            if result.event is not None:
-                self._tally.merge(EventTally.of_events([result.event], self._bounds))
-            yield result
+        try:
+            for position, item in enumerate(order):
+                # Each order's rows are let go once it is finished, not all at the end (a
+                # million rows' values freed at once held the interpreter lock for 0.3 s).
+                rows = groups.pop(item) if isinstance(item, str) else item
+                order[position] = ""
+                result = finish(rows)
+                if result.event is not None:
+                    self._tally.merge(EventTally.of_events([result.event], self._bounds))
+                yield result
+        finally:
+            release_all([order, groups])
 
     # -- bookkeeping --------------------------------------------------------------------------
 

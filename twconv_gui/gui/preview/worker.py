@@ -11,6 +11,7 @@ from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.preparation import PrepareProgress
 from twconv_gui.core.prepare.preview import PreviewResult, build_preview
 from twconv_gui.core.reading.table import Table
+from twconv_gui.gui.gc_guard import collections_held
 from twconv_gui.gui.preview.reasons import ReasonIndex
 from twconv_gui.gui.workers import FunctionWorker
 
@@ -52,13 +53,14 @@ def build(
     *,
     cancel: threading.Event,
 ) -> PreviewBuild:
-    """build_preview for a FunctionWorker, reporting into `box`.
+    """build_preview for a FunctionWorker, reporting into `box`, collections held meanwhile.
 
-    The preview keeps no Python object per conversion (see core.prepare.preview_store), so
-    the collector, which runs on the GUI thread (gc_guard), has nothing of it to walk.
+    The preview it leaves keeps no Python object per conversion (see
+    core.prepare.preview_store), so the collections that follow have little of it to walk.
     """
-    result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
-    reasons = ReasonIndex.build(result)
+    with collections_held():
+        result = build_preview(table, profile, progress=box.set, cancel=cancel, workers=workers)
+        reasons = ReasonIndex.build(result)
     if cancel.is_set():  # asked while the last steps ran: the user sees it cancelled
         raise Cancelled
     return PreviewBuild(result, reasons)
