@@ -84,6 +84,25 @@ def write_csv(path: Path, count: int) -> None:
             )  # fmt: skip
 
 
+def write_line_items(path: Path, count: int) -> None:
+    """A shop's orders export with three lines per order (Shopify's layout: the order's
+    total on every line), which the suggested mapping groups by order."""
+    rng = random.Random(9)
+    start = datetime(2026, 9, 1, 8)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Email", "Financial Status", "Created at", "Total", "Currency",
+                         "Lineitem quantity", "Lineitem name", "Phone"])  # fmt: skip
+        for order in range(count // 3):
+            when = start + timedelta(minutes=rng.randint(0, 80_000))
+            total = f"{10 + order * 0.37 + rng.random():.2f}"
+            phone = f"+1 212 555 {order % 10000:04d}" if order % 3 else ""
+            for line in range(3):
+                writer.writerow([f"#{1000 + order}", f"buyer{order}@example.com", "paid",
+                                 f"{when:%Y-%m-%d %H:%M:%S} +0100", total, "EUR", "1",
+                                 f"Item {line}", phone])  # fmt: skip
+
+
 def reader_peak_mib(path: Path) -> float:
     """Peak memory of a child process that only reads the file through (the reader's share)."""
     code = (
@@ -127,14 +146,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--csv", action="store_true", help="a CSV file instead of an xlsx")
+    parser.add_argument(
+        "--line-items", action="store_true", help="a CSV of orders, three lines each (grouped)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     OUT.mkdir(exist_ok=True)
     kind = "csv" if args.csv else "xlsx"
-    path = OUT / (f"gui_invoices_{args.rows}.csv" if args.csv else f"gui_{args.rows}.xlsx")
+    if args.line_items:
+        path, write = OUT / f"gui_line_items_{args.rows}.csv", write_line_items
+        kind = "line-item csv"
+    elif args.csv:
+        path, write = OUT / f"gui_invoices_{args.rows}.csv", write_csv
+    else:
+        path, write = OUT / f"gui_{args.rows}.xlsx", write_xlsx
     if not path.exists():
         print(f"generating {path.name}…", flush=True)
-        (write_csv if args.csv else write_xlsx)(path, args.rows)
+        write(path, args.rows)
     reader_mib = reader_peak_mib(path)
     with tempfile.TemporaryDirectory() as private:
         os.environ["TWCONV_DATA_DIR"] = private
