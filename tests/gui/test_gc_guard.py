@@ -3,7 +3,7 @@
 import gc
 import weakref
 
-from twconv_gui.gui.gc_guard import MainThreadCollector
+from twconv_gui.gui.gc_guard import MainThreadCollector, collections_held
 
 
 class Node:
@@ -38,5 +38,20 @@ def test_settling_keeps_start_up_objects_out_of_later_collections(qtbot):
         qtbot.waitUntil(lambda: ref() is None, timeout=3_000)
     finally:
         gc.unfreeze()
+        collector.stop()
+        collector.deleteLater()
+
+
+def test_collections_wait_while_a_preparation_runs(qtbot):
+    collector = MainThreadCollector()
+    try:
+        with collections_held():
+            ref = weakref.ref(Node())
+            for _ in range(gc.get_threshold()[0] + 10):
+                Node()
+            collector.check()  # what the timer calls: nothing is collected meanwhile
+            assert ref() is not None
+        qtbot.waitUntil(lambda: ref() is None, timeout=3_000)  # collected once it ended
+    finally:
         collector.stop()
         collector.deleteLater()

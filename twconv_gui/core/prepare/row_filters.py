@@ -9,9 +9,10 @@ from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.filters import RowFilter, first_leaving_out
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem, Severity
+from twconv_gui.core.prepare.release import let_others_run
 from twconv_gui.core.reading.table import Cell, Table
 
-_CHUNK = 20_000
+_PAUSE_EVERY = 2_000  # rows read between two pauses for the window (see let_others_run)
 
 
 def left_out_problem(rows: Sequence[int], row_filter: RowFilter) -> Problem:
@@ -46,8 +47,10 @@ def count_left_out(
     id_at = table.column_index(id_column) if grouped and id_column is not None else None
     groups: dict[object, list[list[Cell]]] = {}
     for done, (_, row) in enumerate(table.rows(), 1):
-        if not done % _CHUNK and cancel is not None and cancel.is_set():
-            raise Cancelled
+        if not done % _PAUSE_EVERY:
+            let_others_run()  # reading the file would keep the window waiting
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
         cells = [row[p] for p in positions]
         key = _group_key(row[id_at]) if id_at is not None else None
         if key is None:
@@ -56,7 +59,8 @@ def count_left_out(
                 counts[slots[hit]] += 1
         else:
             groups.setdefault(key, []).append(cells)
-    for members in groups.values():
+    while groups:  # each order let go once judged: a million rows' cells freed at once stall
+        _, members = groups.popitem()
         hit = first_leaving_out(filters, members)
         if hit is not None:
             counts[slots[hit]] += len(members)
