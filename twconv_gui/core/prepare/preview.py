@@ -30,6 +30,7 @@ from twconv_gui.core.prepare.preview_store import (
     WARNING,
     PreviewRow,
     PreviewRows,
+    merged_identifiers,
     position_of_row,
 )
 from twconv_gui.core.prepare.release import let_others_run
@@ -227,10 +228,7 @@ class _Staged:
     def sent(self) -> dict[str, str]:
         """The identifiers the conversion sends, merged ({} for a conversion not sent)."""
         if self._sent is None:
-            event = self._rows.event(self._position)
-            self._sent = {}
-            for item in event.get("identifiers", ()) if event is not None else ():
-                self._sent.update(item)
+            self._sent = merged_identifiers(self._rows.event(self._position))
         return self._sent
 
 

@@ -73,11 +73,16 @@ class PreviewRow:
     @property
     def identifiers(self) -> dict[str, str]:
         """The event's identifiers merged into one dict (hashed_email, twclid...)."""
-        merged: dict[str, str] = {}
-        if self.event is not None:
-            for item in self.event.get("identifiers", ()):
-                merged.update(item)
-        return merged
+        return merged_identifiers(self.event)
+
+
+def merged_identifiers(event: dict[str, Any] | None) -> dict[str, str]:
+    """A conversion's identifiers merged into one dict ({} for a conversion not sent)."""
+    merged: dict[str, str] = {}
+    if event is not None:
+        for item in event.get("identifiers", ()):
+            merged.update(item)
+    return merged
 
 
 class PackedColumn:
@@ -292,15 +297,15 @@ class PreviewRows(Sequence[PreviewRow]):
         return None if data is None else _json(data)
 
     def _make(self, position: int) -> PreviewRow:
-        source = self._sources.get(position) if len(self._sources) > position else None
-        filled = len(self._emails) > position
+        """The row at `position` (once finish() has closed the columns)."""
+        source = self._sources.get(position)
         return PreviewRow(
             self.rows_of(position),
             self.status(position),
             self.event(position),
             self.problems(position),
-            _text(self._emails.get(position)) if filled else None,
-            _text(self._phones.get(position)) if filled else None,
+            _text(self._emails.get(position)),
+            _text(self._phones.get(position)),
             None if source is None else tuple(_json(source)),
         )
 
