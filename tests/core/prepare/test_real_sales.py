@@ -147,6 +147,27 @@ def test_a_grouped_order_is_left_out_when_its_first_line_says_refunded(export):
     assert count_left_out(open_table(path), profile) == [2]
 
 
+def test_the_map_steps_count_reads_order_ids_as_the_preparation_does(export):
+    # An order id that went through Excel on some lines: 1001 and 1001.0 are one order.
+    path = export(
+        ["Order", "Email", "Status", "Created at", "Total"],
+        [
+            ["1001", "a@example.com", "paid", "2024-03-05 14:22:10", "30.00"],
+            ["1001.0", "a@example.com", "", "", ""],
+            ["1002", "b@example.com", "refunded", "2024-03-06 10:00:00", "9.00"],
+        ],
+    )
+    mapping = {
+        "columns": {"conversion_id": "Order", "email": "Email", "conversion_time": "Created at"},
+        "group_by_conversion_id": True,
+        "filters": [{"column": "Status", "keep": ["paid"]}],
+    }
+    results, summary = prepare(path, **mapping)
+    assert [r.rows for r in results] == [(2, 3), (4,)]
+    assert summary.rows_left_out == 1
+    assert count_left_out(open_table(path), MappingProfile.from_dict(mapping)) == [1]
+
+
 def test_the_first_filled_column_of_several_feeds_the_field(export):
     path = export(
         ["Id", "Date", "Billing Phone", "Shipping Phone", "Email"],

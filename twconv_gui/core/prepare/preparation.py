@@ -7,6 +7,7 @@ import functools
 import itertools
 import operator
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from twconv_gui.core.prepare.conversions import finish, finish_encoded, finish_r
 from twconv_gui.core.prepare.diagnostics import Diagnostics
 from twconv_gui.core.prepare.event_tally import ATTRIBUTION_DAYS, EventTally, moments
 from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
+from twconv_gui.core.prepare.order_lines import OrderLines
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
 from twconv_gui.core.prepare.reason_groups import ReasonGrouper
 from twconv_gui.core.prepare.release import let_others_run, release_all
@@ -116,6 +118,7 @@ class Preparation:
         self.summary.diagnostics.prepared_at = self._bounds[0]
         self._tally = EventTally()
         self._grouper = ReasonGrouper()
+        self._order_lines: OrderLines | None = None
 
     def __iter__(self) -> Iterator[PreparedEvent]:
         with ChunkConverter(self._workers) as converter:
@@ -157,6 +160,7 @@ class Preparation:
             table, profile, functools.partial(self._tick, "analysing")
         )
         self.summary.column_notes.extend(look.column_notes)
+        self._order_lines = look.order_lines
         sent_fields = {f: c for f, c in profile.columns.items() if f not in HELPER_FIELDS}
         return RowReader(
             index={f: table.column_index(c) for f, c in sent_fields.items()},
@@ -253,31 +257,59 @@ class Preparation:
         )
 
     def _group(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
-        groups: dict[str, list[RowValues]] = {}
-        order: list[str | list[RowValues]] = []
-        chunks = converter.convert(reader, self._chunks(), finish=None)
-        for converted in chunks:
-            for values in converted:
-                key = values.conversion_id
-                if key is None:
-                    order.append([values])
-                elif key in groups:
-                    groups[key].append(values)
-                else:
-                    groups[key] = [values]
-                    order.append(key)
+        """The conversions of a grouped file, in the order their first lines come.
+
+        With the lines of each order counted (the first look does), an order is finished as
+        soon as its last line is read, and let go once the orders before it have gone out: a
+        shop export's lines sit together, so few wait. Without a count (no id column: a
+        constant id), every order waits for the end of the file.
+        """
+        lines = self._order_lines
+        waiting: deque[_Order] = deque()  # in the order of their first lines
+        open_orders: dict[str, _Order] = {}
         try:
-            for position, item in enumerate(order):
-                # Each order's rows are let go once it is finished, not all at the end (a
-                # million rows' values freed at once held the interpreter lock for 0.3 s).
-                rows = groups.pop(item) if isinstance(item, str) else item
-                order[position] = ""
-                result = finish(rows)
-                if result.event is not None:
-                    self._tally.merge(EventTally.of_events([result.event], self._bounds))
-                yield result
+            for converted in converter.convert(reader, self._chunks(), finish=None):
+                for values in converted:
+                    key = values.conversion_id
+                    if key is None:
+                        waiting.append(_Order(values, done=True))
+                        continue
+                    order = open_orders.get(key)
+                    last = lines.take(key) if lines is not None else False
+                    if last is None:  # the file changed since its lines were counted
+                        values.problems.append(self._late_line(values))
+                        waiting.append(_Order(values, done=True))
+                        continue
+                    if order is None:
+                        order = open_orders[key] = _Order(values)
+                        waiting.append(order)
+                    else:
+                        order.rows.append(values)
+                    if last:
+                        order.done = True
+                        del open_orders[key]
+                while waiting and waiting[0].done:
+                    yield self._finished(waiting.popleft())
+            while waiting:  # orders with lines missing since the count, or never counted
+                yield self._finished(waiting.popleft())
         finally:
-            release_all([order, groups])
+            open_orders.clear()
+            waiting.clear()
+            if lines is not None:
+                lines.release()
+
+    def _finished(self, order: _Order) -> PreparedEvent:
+        result = finish(order.rows)
+        if result.event is not None:
+            self._tally.merge(EventTally.of_events([result.event], self._bounds))
+        return result
+
+    def _late_line(self, values: RowValues) -> Problem:
+        return values.missing(
+            "conversion_id",
+            "comes after every line counted for its order had been read: the file changed "
+            "while it was being prepared, so this line is not sent; prepare the file again",
+        )
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -338,6 +370,16 @@ class Preparation:
 
 _Item = TypeVar("_Item")
 REFUNDED = "the sale was refunded in full"  # PrepareSummary.left_out's key for full refunds
+
+
+class _Order:
+    """The lines of one grouped conversion read so far; done once its last line is in."""
+
+    __slots__ = ("done", "rows")
+
+    def __init__(self, first: RowValues, *, done: bool = False) -> None:
+        self.rows = [first]
+        self.done = done
 
 
 class FirstRows:
