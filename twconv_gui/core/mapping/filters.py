@@ -165,13 +165,41 @@ def first_leaving_out(
     passes it; a keep filter when no row with a value passes it (rows with an empty cell in
     that column do not count, unless every row is empty).
     """
-    for position, row_filter in enumerate(filters):
-        cells = [cells[position] for cells in cells_per_row]
+    if len(cells_per_row) == 1:  # the common case, once per row of a file
+        return leaving_out(filters, row_marks(filters, cells_per_row[0]))
+    marks = [0] * len(filters)
+    for cells in cells_per_row:
+        for position, mark in enumerate(row_marks(filters, cells)):
+            marks[position] |= mark
+    return leaving_out(filters, marks)
+
+
+# What one row shows a filter, as bits; the rows of a conversion are joined with "or".
+PASSES_FILLED, FILLED, PASSES_EMPTY = 1, 2, 4
+
+
+def row_marks(filters: Sequence[RowFilter], cells: Sequence[Cell]) -> list[int]:
+    """For each filter, whether this row's cell is filled and whether it passes the test.
+
+    Marks of several rows joined with | judge them together (leaving_out): a count of a
+    million-line file keeps a few bits per order instead of every line's cells.
+    """
+    marks = []
+    for row_filter, cell in zip(filters, cells, strict=True):
+        if _is_empty(cell):
+            marks.append(PASSES_EMPTY if row_filter.passes(cell) else 0)
+        else:
+            marks.append(FILLED | PASSES_FILLED if row_filter.passes(cell) else FILLED)
+    return marks
+
+
+def leaving_out(filters: Sequence[RowFilter], marks: Sequence[int]) -> int | None:
+    """The index of the first filter that leaves out a conversion whose rows' marks (see
+    row_marks) joined are `marks`, or None."""
+    for position, (row_filter, mark) in enumerate(zip(filters, marks, strict=True)):
         if row_filter.action == DROP:
-            if any(row_filter.passes(cell) for cell in cells):
+            if mark & (PASSES_FILLED | PASSES_EMPTY):
                 return position
-            continue
-        filled = [cell for cell in cells if not _is_empty(cell)] or cells
-        if not any(row_filter.passes(cell) for cell in filled):
+        elif not mark & (PASSES_FILLED if mark & FILLED else PASSES_EMPTY):
             return position
     return None

@@ -7,12 +7,12 @@ import threading
 from collections.abc import Sequence
 
 from twconv_gui.core.errors import Cancelled
-from twconv_gui.core.mapping.filters import RowFilter, first_leaving_out
+from twconv_gui.core.mapping.filters import RowFilter, leaving_out, row_marks
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem, Severity
 from twconv_gui.core.prepare.order_lines import LineCounter
 from twconv_gui.core.prepare.release import let_others_run
-from twconv_gui.core.reading.table import Cell, Table
+from twconv_gui.core.reading.table import Table
 
 _PAUSE_EVERY = 2_000  # rows read between two pauses for the window (see let_others_run)
 
@@ -52,7 +52,8 @@ def count_left_out(
         reading_ids: LineCounter | None = LineCounter(table, profile)
     else:
         reading_ids = None
-    groups: dict[str, list[list[Cell]]] = {}
+    # Per order: [lines read, then each filter's marks joined] (see filters.row_marks).
+    orders: dict[str, list[int]] = {}
     rows = table.rows()
     while chunk := list(itertools.islice(rows, _PAUSE_EVERY)):
         let_others_run()  # reading the file would keep the window waiting
@@ -64,16 +65,20 @@ def count_left_out(
         else:
             keys = [None] * len(chunk)
         for (_, row), key in zip(chunk, keys, strict=True):
-            cells = [row[p] for p in positions]
+            marks = row_marks(filters, [row[p] for p in positions])
             if key is None:
-                hit = first_leaving_out(filters, [cells])
+                hit = leaving_out(filters, marks)
                 if hit is not None:
                     counts[slots[hit]] += 1
+            elif (order := orders.get(key)) is None:
+                orders[key] = [1, *marks]
             else:
-                groups.setdefault(key, []).append(cells)
-    while groups:  # each order let go once judged: a million rows' cells freed at once stall
-        _, members = groups.popitem()
-        hit = first_leaving_out(filters, members)
+                order[0] += 1
+                for position, mark in enumerate(marks, 1):
+                    order[position] |= mark
+    while orders:  # let go one at a time: a dict of a million entries freed at once stalls
+        _, (lines, *marks) = orders.popitem()
+        hit = leaving_out(filters, marks)
         if hit is not None:
-            counts[slots[hit]] += len(members)
+            counts[slots[hit]] += lines
     return list(counts.values())
