@@ -7,12 +7,15 @@ timer on the GUI thread, and the process's peak memory beside the reader's. Targ
 Run headless:
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_responsiveness.py
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_responsiveness.py --csv --rows 1000000
+Grouped exports (three lines per order, 333,333 orders), lines side by side or sorted by product:
+    ... bench/gui_responsiveness.py --line-items --rows 999999 [--by-product]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import os
 import random
 import resource
@@ -84,23 +87,29 @@ def write_csv(path: Path, count: int) -> None:
             )  # fmt: skip
 
 
-def write_line_items(path: Path, count: int) -> None:
+def write_line_items(path: Path, count: int, *, by_product: bool = False) -> None:
     """A shop's orders export with three lines per order (Shopify's layout: the order's
-    total on every line), which the suggested mapping groups by order."""
+    total on every line), which the suggested mapping groups by order. `by_product`: sorted
+    by line item, as a sales-by-product report is, so each order's lines lie a third of the
+    file apart (the case where most orders wait for their last line)."""
     rng = random.Random(9)
     start = datetime(2026, 9, 1, 8)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Name", "Email", "Financial Status", "Created at", "Total", "Currency",
                          "Lineitem quantity", "Lineitem name", "Phone"])  # fmt: skip
+        orders = []
         for order in range(count // 3):
             when = start + timedelta(minutes=rng.randint(0, 80_000))
             total = f"{10 + order * 0.37 + rng.random():.2f}"
             phone = f"+1 212 555 {order % 10000:04d}" if order % 3 else ""
-            for line in range(3):
-                writer.writerow([f"#{1000 + order}", f"buyer{order}@example.com", "paid",
-                                 f"{when:%Y-%m-%d %H:%M:%S} +0100", total, "EUR", "1",
-                                 f"Item {line}", phone])  # fmt: skip
+            orders.append((order, f"{when:%Y-%m-%d %H:%M:%S} +0100", total, phone))
+        lines = [(line, *order) for order in orders for line in range(3)]
+        if by_product:
+            lines.sort(key=lambda item: item[0])  # stable: orders keep their order per item
+        for line, order, when, total, phone in lines:
+            writer.writerow([f"#{1000 + order}", f"buyer{order}@example.com", "paid", when,
+                             total, "EUR", "1", f"Item {line}", phone])  # fmt: skip
 
 
 def reader_peak_mib(path: Path) -> float:
@@ -149,11 +158,18 @@ def main() -> None:
     parser.add_argument(
         "--line-items", action="store_true", help="a CSV of orders, three lines each (grouped)"
     )
+    parser.add_argument(
+        "--by-product", action="store_true", help="with --line-items: sorted by line item"
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     OUT.mkdir(exist_ok=True)
     kind = "csv" if args.csv else "xlsx"
-    if args.line_items:
+    if args.line_items and args.by_product:
+        path = OUT / f"gui_line_items_by_product_{args.rows}.csv"
+        write = functools.partial(write_line_items, by_product=True)
+        kind = "line-item csv sorted by product"
+    elif args.line_items:
         path, write = OUT / f"gui_line_items_{args.rows}.csv", write_line_items
         kind = "line-item csv"
     elif args.csv:

@@ -201,6 +201,35 @@ def test_warnings_are_yellow_and_listed_with_problems(tmp_path, qtbot):
     ]
 
 
+def test_a_reason_on_many_rows_is_one_choice_whatever_row_each_names(tmp_path, qtbot):
+    # Each repeat names the row it repeats: one reason in the list, not one per row.
+    rows = [[f"T-{i % 40}", "2026-03-01 10:00", f"c{i}@example.com"] for i in range(120)]
+    path = write_csv(tmp_path / "payments.csv", ["Transaction", "Time", "Email"], rows)
+    session = Session()
+    session.set_inspection(inspect_file(path))
+    session.set_profile(
+        MappingProfile.from_dict(
+            {
+                "columns": {"conversion_id": "Transaction", "conversion_time": "Time"}
+                | {"email": "Email"},
+                "constants": {"event_id": "o87ne"},
+            }
+        )
+    )
+    page = PreviewPage(session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.prepared, timeout=10_000):
+        page.prepare()
+    combo = page.filter_combo
+    items = [combo.itemText(i) for i in range(combo.count())]
+    assert len(items) == 3, items
+    assert items[2].startswith("Transaction: repeats the conversion id of another row")
+    assert items[2].endswith(" (80)")
+    combo.setCurrentIndex(2)
+    assert shown_rows(page.model)[:3] == ["42", "43", "44"]
+    assert page.model.rowCount() == 80
+
+
 def test_models_pass_the_model_tester(prepared, qtmodeltester):
     qtmodeltester.check(prepared.model)
     qtmodeltester.check(PreviewModel())

@@ -119,6 +119,7 @@ class Preparation:
         self._tally = EventTally()
         self._grouper = ReasonGrouper()
         self._order_lines: OrderLines | None = None
+        self._unpacked = 0  # grouped: lines of orders not finished yet, held as objects
 
     def __iter__(self) -> Iterator[PreparedEvent]:
         with ChunkConverter(self._workers) as converter:
@@ -261,45 +262,64 @@ class Preparation:
 
         With the lines of each order counted (the first look does), an order is finished as
         soon as its last line is read, and let go once the orders before it have gone out: a
-        shop export's lines sit together, so few wait. Without a count (no id column: a
-        constant id), every order waits for the end of the file.
+        shop export's lines sit together, so few wait. When many wait (an export sorted by
+        product scatters each order's lines), those of each further chunk are packed into
+        bytes, about a third of their size, for about 12 µs a line. Without a count (no id
+        column: a constant id), every order waits for the end of the file.
         """
         lines = self._order_lines
         waiting: deque[_Order] = deque()  # in the order of their first lines
         open_orders: dict[str, _Order] = {}
         try:
             for converted in converter.convert(reader, self._chunks(), finish=None):
+                touched = []  # the orders this chunk added to
                 for values in converted:
                     key = values.conversion_id
                     if key is None:
-                        waiting.append(_Order(values, done=True))
+                        order = _Order(values, done=True)
+                        waiting.append(order)
+                        touched.append(order)
+                        self._unpacked += 1
                         continue
-                    order = open_orders.get(key)
                     last = lines.take(key) if lines is not None else False
                     if last is None:  # the file changed since its lines were counted
                         values.problems.append(self._late_line(values))
-                        waiting.append(_Order(values, done=True))
+                        order = _Order(values, done=True)
+                        waiting.append(order)
+                        touched.append(order)
+                        self._unpacked += 1
                         continue
-                    if order is None:
+                    found = open_orders.get(key)
+                    if found is None:
                         order = open_orders[key] = _Order(values)
                         waiting.append(order)
                     else:
+                        order = found
                         order.rows.append(values)
+                    touched.append(order)
+                    self._unpacked += 1
                     if last:
                         order.done = True
                         del open_orders[key]
                 while waiting and waiting[0].done:
-                    yield self._finished(waiting.popleft())
+                    yield self._finished(waiting.popleft(), reader)
+                if self._unpacked > _PACK_ABOVE:
+                    for order in touched:
+                        if not order.gone:
+                            self._unpacked -= order.pack()
             while waiting:  # orders with lines missing since the count, or never counted
-                yield self._finished(waiting.popleft())
+                yield self._finished(waiting.popleft(), reader)
         finally:
             open_orders.clear()
             waiting.clear()
             if lines is not None:
                 lines.release()
 
-    def _finished(self, order: _Order) -> PreparedEvent:
-        result = finish(order.rows)
+    def _finished(self, order: _Order, reader: RowReader) -> PreparedEvent:
+        order.gone = True
+        rows = order.unpacked(reader)
+        self._unpacked -= order.loose
+        result = finish(rows)
         if result.event is not None:
             self._tally.merge(EventTally.of_events([result.event], self._bounds))
         return result
@@ -369,17 +389,40 @@ class Preparation:
 
 
 _Item = TypeVar("_Item")
+# Grouped: past this many lines of unfinished orders held as objects (about 1 KB each), the
+# lines of each further chunk that must wait are packed (see _Order.pack).
+_PACK_ABOVE = 50_000
 REFUNDED = "the sale was refunded in full"  # PrepareSummary.left_out's key for full refunds
 
 
 class _Order:
-    """The lines of one grouped conversion read so far; done once its last line is in."""
+    """The lines of one grouped conversion read so far; done once its last line is in, gone
+    once it is finished and handed on."""
 
-    __slots__ = ("done", "rows")
+    __slots__ = ("done", "gone", "rows")
 
     def __init__(self, first: RowValues, *, done: bool = False) -> None:
-        self.rows = [first]
+        self.rows: list[RowValues | bytes] = [first]
         self.done = done
+        self.gone = False
+
+    @property
+    def loose(self) -> int:
+        """How many of its lines are held as objects (not packed)."""
+        return sum(1 for r in self.rows if not isinstance(r, bytes))
+
+    def pack(self) -> int:
+        """Pack the lines that are not packed yet (see RowValues.pack); how many there were."""
+        loose = self.loose
+        if loose:
+            self.rows = [r if isinstance(r, bytes) else r.pack() for r in self.rows]
+        return loose
+
+    def unpacked(self, reader: RowReader) -> list[RowValues]:
+        columns, filters = reader.columns, reader.filters
+        return [
+            RowValues.unpack(r, columns, filters) if isinstance(r, bytes) else r for r in self.rows
+        ]
 
 
 class FirstRows:

@@ -20,37 +20,53 @@ def shared_reason(message: str) -> str:
     return _ROW_REFERENCE.sub("another row", message)
 
 
+GroupKey = tuple[str, str, str | None, str]  # severity, field, column, grouping_key(reason)
+
+
+def grouping_key(reason: str) -> str:
+    """What the messages of one group share: values a message quotes (a date read two ways)
+    differ by row, and so do its numbers."""
+    return _NUMBER.sub("#", reason)
+
+
 class ReasonGrouper:
     """Collects problems into ReasonGroups as they come, in file order."""
 
     def __init__(self) -> None:
-        self._groups: dict[tuple[str, str, str | None, str], ReasonGroup] = {}
-        self._varied: set[tuple[str, str, str | None, str]] = set()
+        self._groups: dict[GroupKey, ReasonGroup] = {}
+        self._varied: set[GroupKey] = set()
         self._keys: dict[str, tuple[str, str]] = {}  # message -> (shared reason, grouping key)
 
     def add(self, problems: Iterable[Problem], rows: int = 1) -> None:
         """Count each problem once (or `rows` times: a left-out order of several rows)."""
         for problem in problems:
-            known = self._keys.get(problem.message)
-            if known is None:
-                reason = shared_reason(problem.message)
-                # Values a message quotes (a date read two ways) differ by row; so do numbers.
-                known = (reason, _NUMBER.sub("#", reason))
-                if len(self._keys) < 100_000:
-                    self._keys[problem.message] = known
-            reason, key = known
-            severity = problem.severity.value
-            group_key = (severity, problem.field, problem.column, key)
-            group = self._groups.get(group_key)
-            if group is None:
-                group = self._groups[group_key] = ReasonGroup(
-                    severity, problem.field, problem.column, reason
-                )
-            elif group.reason != reason:
-                self._varied.add(group_key)
-            group.count += rows
-            if len(group.first_rows) < FIRST_ROWS:
-                group.first_rows.append(problem.row)
+            self.add_one(problem, rows)
+
+    def add_one(self, problem: Problem, rows: int = 1) -> GroupKey:
+        """Count one problem (`rows` times); the key of its group."""
+        known = self._keys.get(problem.message)
+        if known is None:
+            reason = shared_reason(problem.message)
+            known = (reason, grouping_key(reason))
+            if len(self._keys) < 100_000:
+                self._keys[problem.message] = known
+        reason, key = known
+        group_key = (problem.severity.value, problem.field, problem.column, key)
+        group = self._groups.get(group_key)
+        if group is None:
+            group = self._groups[group_key] = ReasonGroup(
+                problem.severity.value, problem.field, problem.column, reason
+            )
+        elif group.reason != reason:
+            self._varied.add(group_key)
+        group.count += rows
+        if len(group.first_rows) < FIRST_ROWS:
+            group.first_rows.append(problem.row)
+        return group_key
+
+    def group(self, key: GroupKey) -> ReasonGroup:
+        """The group of a key add_one() gave (its reason final once groups() was called)."""
+        return self._groups[key]
 
     def groups(self) -> list[ReasonGroup]:
         """Errors first, then warnings, then rows left out; most rows first within each."""

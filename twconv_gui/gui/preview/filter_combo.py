@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox
 
 from twconv_gui.core.prepare.preview import PreviewResult
 from twconv_gui.gui.plain_text import literal
-from twconv_gui.gui.preview.reasons import ReasonIndex, ReasonKey, key_text
+from twconv_gui.gui.preview.reasons import ReasonIndex, ReasonKey
 
 ALL_ROWS = "All rows"
 PROBLEMS_ONLY = "Problems only"
@@ -55,7 +55,7 @@ class RowFilterCombo(QComboBox):
         if result is not None:
             self._add(f"{PROBLEMS_ONLY} ({len(result.problem_indices):,})", _PROBLEMS)
             for key in index.keys:
-                self._add(f"{key_text(key)} ({index.count(key):,})", (key,))
+                self._add(f"{index.text(key)} ({index.count(key):,})", (key,))
         self.setCurrentIndex(self._choices.index(kept) if kept in self._choices else 0)
         self.blockSignals(False)
         self.setEnabled(result is not None)
