@@ -8,7 +8,7 @@ import itertools
 import operator
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -50,7 +50,8 @@ class PrepareSummary:
     rows_left_out: int = 0
     events_ready: int = 0
     warnings: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    # Every problem of every row, in file order (a preview's are read from its rows).
+    problems: Sequence[Problem] = field(default_factory=list)
     column_notes: list[str] = field(default_factory=list)
     # Why rows were left out (a filter's description, "fully refunded") -> rows left out.
     left_out: dict[str, int] = field(default_factory=dict)
@@ -91,6 +92,7 @@ class Preparation:
         pixel_id: str | None = None,
         attribution_days: int = ATTRIBUTION_DAYS,
         now: datetime | None = None,
+        keep_problems: bool = True,
     ) -> None:
         profile.check_columns(table.columns, file_name=table.path.name)
         profile.check_complete(event_id_override=event_id_override)
@@ -119,6 +121,11 @@ class Preparation:
         self._tally = EventTally()
         self._grouper = ReasonGrouper()
         self._order_lines: OrderLines | None = None
+        # summary.problems, filled as rows are counted; not kept when the caller keeps them
+        # itself (a preview keeps them packed with its rows).
+        self._problems: list[Problem] | None = [] if keep_problems else None
+        if self._problems is not None:
+            self.summary.problems = self._problems
         self._unpacked = 0  # grouped: lines of orders not finished yet, held as objects
 
     def __iter__(self) -> Iterator[PreparedEvent]:
@@ -355,11 +362,11 @@ class Preparation:
         summary = self.summary
         if result.problems and result.problems[0].is_left_out:
             summary.add_left_out(result.problems[0], len(result.rows))
-            summary.problems.extend(result.problems)
+            self._keep(result.problems)
             self._grouper.add(result.problems[:1], len(result.rows))
             return
         if result.problems:
-            summary.problems.extend(result.problems)
+            self._keep(result.problems)
             self._grouper.add(result.problems)
             summary.warnings += sum(1 for p in result.problems if p.severity is Severity.WARNING)
         if result.ok:
@@ -368,12 +375,16 @@ class Preparation:
         else:
             summary.rows_rejected += len(result.rows)
 
+    def _keep(self, problems: Sequence[Problem]) -> None:
+        if self._problems is not None:
+            self._problems.extend(problems)
+
     def _count_chunk(self, chunk: EncodedChunk) -> None:
         summary = self.summary
         left_out = 0
         grouper = self._grouper
         for position, problems in chunk.problems.items():
-            summary.problems.extend(problems)
+            self._keep(problems)
             if problems[0].is_left_out:
                 rows = len(chunk.rows[position])
                 summary.add_left_out(problems[0], rows)

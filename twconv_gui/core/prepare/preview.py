@@ -123,7 +123,9 @@ def build_preview(
     Memory: each conversion is kept as the compressed JSON that is sent, plus a few bytes
     (PreviewRows); rows not sent keep their mapped source cells as text.
     """
-    preparation = Preparation(table, profile, progress=progress, cancel=cancel, workers=workers)
+    preparation = Preparation(
+        table, profile, progress=progress, cancel=cancel, workers=workers, keep_problems=False
+    )
     rows = PreviewRows()
     for chunk in preparation.encoded_chunks():
         rows.add_chunk(chunk)
@@ -133,6 +135,7 @@ def build_preview(
         table, profile, rows, fields if unsent else (), progress=progress, cancel=cancel
     )
     rows.finish()
+    preparation.summary.problems = rows.all_problems()
     return PreviewResult(
         rows, preparation.summary, rows.problem_indices, rows.ready_indices, fields
     )

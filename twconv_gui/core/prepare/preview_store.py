@@ -2,11 +2,13 @@
 
 Each conversion is kept as the JSON that will be sent (the bytes the preparation encoded),
 compressed a block at a time; its status in one byte; its first source row in an array; its
-problems as a run of one shared list. A PreviewRow object is made only when a row is looked at
-(the table asks for the few dozen rows on screen), and the last ones made are kept for the next
-question. No Python object is kept per conversion (only the problems of the rows that have
-some), so the cyclic collector has little to walk and freeing a preview is quick. Measured on
-a 1M-row CSV in the window: peak 420-440 MiB against 1,599 MiB with an object per conversion.
+problems as JSON, compressed likewise. A PreviewRow object is made only when a row is looked
+at (the table asks for the few dozen rows on screen), and the last ones made are kept for the
+next question. No Python object is kept per conversion, so the cyclic collector has little to
+walk and freeing a preview is quick. Measured on a 1M-row CSV in the window: peak 420-440 MiB
+against 1,599 MiB with an object per conversion. A Problem object per row with problems was
+kept until a file with a warning on 667k rows showed what it cost: about 200 MB, and a 144 ms
+collection on the window's thread once the preview was shown.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, overload
 
 import orjson
 
-from twconv_gui.core.normalize.problems import Problem
+from twconv_gui.core.normalize.problems import Problem, Severity
 from twconv_gui.core.prepare.events import EncodedChunk
 
 READY = "ready"
@@ -176,8 +178,8 @@ class PreviewRows(Sequence[PreviewRow]):
         self._later_rows: array[int] = array("q")
         self._status = bytearray()
         self._events = PackedColumn()
-        self._problem_starts: array[int] = array("q")
-        self._problems: list[Problem] = []  # every row's problems, one after another
+        self._problems = PackedColumn()  # each row's problems (see _pack_problems)
+        self._problem_count = 0
         self._emails = PackedColumn()
         self._phones = PackedColumn()
         self._sources = PackedColumn()
@@ -199,8 +201,8 @@ class PreviewRows(Sequence[PreviewRow]):
                 self._more_rows[position] = len(self._later_rows)
                 self._later_rows.append(len(rows) - 1)
                 self._later_rows.extend(rows[1:])
-            self._problem_starts.append(len(self._problems))
-            self._problems.extend(own)
+            self._problems.append(_pack_problems(own) if own else None)
+            self._problem_count += len(own)
             self._events.append(payload)
             if payload is None:
                 status = LEFT_OUT if own and own[0].is_left_out else REJECTED
@@ -222,7 +224,7 @@ class PreviewRows(Sequence[PreviewRow]):
     def finish(self) -> None:
         """Close the columns: no more writing."""
         length = len(self._status)
-        for column in (self._events, self._emails, self._phones, self._sources):
+        for column in (self._events, self._problems, self._emails, self._phones, self._sources):
             column.finish(length)
 
     # -- reading ------------------------------------------------------------------------------
@@ -279,14 +281,12 @@ class PreviewRows(Sequence[PreviewRow]):
         return STATUSES[self._status[position]]
 
     def problems(self, position: int) -> tuple[Problem, ...]:
-        start = self._problem_starts[position]
-        following = position + 1
-        end = (
-            self._problem_starts[following]
-            if following < len(self._problem_starts)
-            else len(self._problems)
-        )
-        return tuple(self._problems[start:end])
+        data = self._problems.get(position)
+        return () if data is None else _unpack_problems(data)
+
+    def all_problems(self) -> Sequence[Problem]:
+        """Every row's problems, in order, as PrepareSummary.problems lists them."""
+        return _AllProblems(self, self._problem_count)
 
     def payload(self, position: int) -> bytes | None:
         """The conversion's JSON exactly as it is sent, or None when it is not sent."""
@@ -308,6 +308,43 @@ class PreviewRows(Sequence[PreviewRow]):
             _text(self._phones.get(position)),
             None if source is None else tuple(_json(source)),
         )
+
+
+def _pack_problems(problems: Sequence[Problem]) -> bytes:
+    return orjson.dumps(
+        [(p.row, p.field, p.column, p.message, p.severity.value, p.conversion_id) for p in problems]
+    )
+
+
+def _unpack_problems(data: bytes) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(row, field, column, message, Severity(severity), conversion_id)
+        for row, field, column, message, severity, conversion_id in orjson.loads(data)
+    )
+
+
+class _AllProblems(Sequence[Problem]):
+    """The problems of every row of a preview, one after another, made when read."""
+
+    def __init__(self, rows: PreviewRows, count: int) -> None:
+        self._rows = rows
+        self._length = count
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Problem]:
+        for position in self._rows.problem_indices:
+            yield from self._rows.problems(position)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Problem]: ...
+
+    def __getitem__(self, index: int | slice) -> Problem | list[Problem]:
+        return list(self)[index]  # not asked in practice: reports read them in order
 
 
 def position_of_row(rows: PreviewRows, extra: dict[int, int], row_number: int) -> int | None:
