@@ -3,13 +3,14 @@ big file's preview holds a small fraction of the memory one object per conversio
 
 import gc
 import tracemalloc
+from array import array
 
 import pytest
 
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.prepare.preparation import Preparation
 from twconv_gui.core.prepare.preview import LEFT_OUT, READY, REJECTED, WARNING, build_preview
-from twconv_gui.core.prepare.preview_store import BLOCK, PackedColumn
+from twconv_gui.core.prepare.preview_store import BLOCK, LaterRows, PackedColumn
 from twconv_gui.core.reading.opening import open_table
 
 ROWS = 2 * BLOCK + 700  # more than two blocks, and more than one chunk of the preparation
@@ -35,6 +36,14 @@ def test_a_packed_column_gives_back_each_value_across_blocks():
     assert column.get(len(values) + 2) is None
     with pytest.raises(ValueError, match="already written"):
         column.put(10, b"late")
+
+
+def test_later_rows_find_the_conversion_of_each_row_given_in_any_order():
+    # Rows of orders sorted by product come position by position, not row by row.
+    pairs = {900_000_001: 3, 12: 0, 2_000_000_000: 4_000_000, 13: 0, 7: 5}
+    later = LaterRows(array("q", [row << 32 | position for row, position in pairs.items()]))
+    assert {row: later.get(row) for row in pairs} == pairs
+    assert [later.get(row) for row in (1, 8, 14, 900_000_000, 2_000_000_001)] == [None] * 5
 
 
 @pytest.fixture

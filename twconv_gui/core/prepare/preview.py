@@ -202,9 +202,9 @@ def _fill_identifiers(
                     _text(_first_filled(cells, indexes)) if indexes else constant
                     for indexes, constant in sources
                 )
-            if not identifiers:
+            if not identifiers or (target.email is not None and target.phone is not None):
                 continue
-            sent = target.sent
+            sent = target.sent()
             if target.email is None:
                 target.email = _email_display(email, sent.get("hashed_email"))
             if target.phone is None:
@@ -216,7 +216,7 @@ def _fill_identifiers(
 class _Staged:
     """What the identifiers pass found so far for one conversion."""
 
-    __slots__ = ("_position", "_rows", "_sent", "email", "phone", "source", "unsent")
+    __slots__ = ("_position", "_rows", "email", "phone", "source", "unsent")
 
     def __init__(self, rows: PreviewRows, position: int) -> None:
         self._rows = rows
@@ -225,14 +225,14 @@ class _Staged:
         self.email: str | None = None
         self.phone: str | None = None
         self.source: tuple[str, ...] | None = None
-        self._sent: dict[str, str] | None = None
 
-    @property
     def sent(self) -> dict[str, str]:
-        """The identifiers the conversion sends, merged ({} for a conversion not sent)."""
-        if self._sent is None:
-            self._sent = merged_identifiers(self._rows.event(self._position))
-        return self._sent
+        """The identifiers the conversion sends, merged ({} for a conversion not sent).
+
+        Read again at each ask rather than kept: an export sorted by product keeps most of
+        its orders staged at once (the event's block is unpacked already: rows come in order).
+        """
+        return merged_identifiers(self._rows.event(self._position))
 
 
 class _Filler:
@@ -246,7 +246,7 @@ class _Filler:
     def __init__(self, rows: PreviewRows, *, grouped: bool) -> None:
         self._rows = rows
         self._grouped = grouped
-        self._extra = rows.extra_rows() if grouped else {}
+        self._extra = rows.extra_rows() if grouped else None
         self._staged: dict[int, _Staged] = {}
         self._walk = 0  # ungrouped: the position of the row last asked for
         self._next = 0  # the first position not written yet
