@@ -107,6 +107,10 @@ def test_coverage_bars_dates_and_values(qtbot):
     assert view.chart.values == [980.5, 1204.1, 655.0]
     assert "USD" in view.chart.value_plot.titleLabel.text
     assert view.groups_title.text() == "<b>Problems by reason</b> (3 reasons, 3 rows)"
+    one = diagnostics()
+    one.groups = [ReasonGroup("warning", "conversion_id", "id", "repeats an id", 400, [202])]
+    view.set_diagnostics(one)
+    assert view.groups_title.text() == "<b>Problems by reason</b> (1 reason, 400 rows)"
     view.set_diagnostics(None)
     assert view.stack.currentWidget() is view.placeholder
 

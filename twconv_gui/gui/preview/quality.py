@@ -208,8 +208,9 @@ class QualityView(QWidget):
         self.chart.set_days(diagnostics.per_day, main.currency if main else "")
         self.groups_model.set_groups(diagnostics.groups)
         rows = sum(g.count for g in diagnostics.groups)
+        reasons = len(diagnostics.groups)
         self.groups_title.setText(
-            f"<b>Problems by reason</b> ({len(diagnostics.groups):,} reasons, {rows:,} rows)"
+            f"<b>Problems by reason</b> ({_count(reasons, 'reason')}, {_count(rows, 'row')})"
             if diagnostics.groups
             else "<b>No problems</b>"
         )
@@ -225,3 +226,8 @@ class QualityView(QWidget):
         if index.isValid():
             group: ReasonGroup = self.groups_model.group(index.row())
             self.show_rows.emit(group)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 reason', '3 reasons', '1,200 rows'."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
