@@ -43,6 +43,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python bench/upload.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py --csv --rows 1000000
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/gui_responsiveness.py --line-items --rows 999999
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache
