@@ -165,13 +165,13 @@ def first_leaving_out(
     passes it; a keep filter when no row with a value passes it (rows with an empty cell in
     that column do not count, unless every row is empty).
     """
-    if len(cells_per_row) == 1:  # the common case, once per row of a file
-        return leaving_out(filters, row_marks(filters, cells_per_row[0]))
-    marks = [0] * len(filters)
-    for cells in cells_per_row:
-        for position, mark in enumerate(row_marks(filters, cells)):
-            marks[position] |= mark
-    return leaving_out(filters, marks)
+    for position, row_filter in enumerate(filters):
+        mark = 0
+        for cells in cells_per_row:  # the rows' marks joined (see row_marks)
+            mark |= _mark(row_filter, cells[position])
+        if _leaves_out(row_filter, mark):
+            return position
+    return None
 
 
 # What one row shows a filter, as bits; the rows of a conversion are joined with "or".
@@ -184,22 +184,25 @@ def row_marks(filters: Sequence[RowFilter], cells: Sequence[Cell]) -> list[int]:
     Marks of several rows joined with | judge them together (leaving_out): a count of a
     million-line file keeps a few bits per order instead of every line's cells.
     """
-    marks = []
-    for row_filter, cell in zip(filters, cells, strict=True):
-        if _is_empty(cell):
-            marks.append(PASSES_EMPTY if row_filter.passes(cell) else 0)
-        else:
-            marks.append(FILLED | PASSES_FILLED if row_filter.passes(cell) else FILLED)
-    return marks
+    return [_mark(row_filter, cell) for row_filter, cell in zip(filters, cells, strict=True)]
+
+
+def _mark(row_filter: RowFilter, cell: Cell) -> int:
+    if _is_empty(cell):
+        return PASSES_EMPTY if row_filter.passes(cell) else 0
+    return FILLED | PASSES_FILLED if row_filter.passes(cell) else FILLED
 
 
 def leaving_out(filters: Sequence[RowFilter], marks: Sequence[int]) -> int | None:
     """The index of the first filter that leaves out a conversion whose rows' marks (see
     row_marks) joined are `marks`, or None."""
     for position, (row_filter, mark) in enumerate(zip(filters, marks, strict=True)):
-        if row_filter.action == DROP:
-            if mark & (PASSES_FILLED | PASSES_EMPTY):
-                return position
-        elif not mark & (PASSES_FILLED if mark & FILLED else PASSES_EMPTY):
+        if _leaves_out(row_filter, mark):
             return position
     return None
+
+
+def _leaves_out(row_filter: RowFilter, mark: int) -> bool:
+    if row_filter.action == DROP:
+        return bool(mark & (PASSES_FILLED | PASSES_EMPTY))
+    return not mark & (PASSES_FILLED if mark & FILLED else PASSES_EMPTY)

@@ -410,30 +410,35 @@ class _Order:
     """The lines of one grouped conversion read so far; done once its last line is in, gone
     once it is finished and handed on."""
 
-    __slots__ = ("done", "gone", "rows")
+    __slots__ = ("done", "gone", "packed", "rows")
 
     def __init__(self, first: RowValues, *, done: bool = False) -> None:
         self.rows: list[RowValues | bytes] = [first]
         self.done = done
         self.gone = False
+        self.packed = 0  # how many of the first rows are packed (the rest are objects)
 
     @property
     def loose(self) -> int:
         """How many of its lines are held as objects (not packed)."""
-        return sum(1 for r in self.rows if not isinstance(r, bytes))
+        return len(self.rows) - self.packed
 
     def pack(self) -> int:
         """Pack the lines that are not packed yet (see RowValues.pack); how many there were."""
-        loose = self.loose
-        if loose:
-            self.rows = [r if isinstance(r, bytes) else r.pack() for r in self.rows]
+        loose, rows = self.loose, self.rows
+        for position in range(self.packed, len(rows)):
+            line = rows[position]
+            assert not isinstance(line, bytes)
+            rows[position] = line.pack()
+        self.packed = len(rows)
         return loose
 
     def unpacked(self, reader: RowReader) -> list[RowValues]:
+        rows = self.rows
+        if not self.packed:
+            return rows  # type: ignore[return-value]  # all objects: nothing was packed
         columns, filters = reader.columns, reader.filters
-        return [
-            RowValues.unpack(r, columns, filters) if isinstance(r, bytes) else r for r in self.rows
-        ]
+        return [RowValues.unpack(r, columns, filters) if isinstance(r, bytes) else r for r in rows]
 
 
 class FirstRows:
