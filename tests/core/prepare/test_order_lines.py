@@ -5,7 +5,6 @@ import dataclasses
 import tempfile
 import tracemalloc
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -17,7 +16,7 @@ from twconv_gui.core.prepare import preparation
 from twconv_gui.core.prepare.first_look import first_look
 from twconv_gui.core.prepare.order_lines import LineCounter, OrderLines
 from twconv_gui.core.prepare.preparation import Preparation
-from twconv_gui.core.prepare.row_values import RowReader, RowValues
+from twconv_gui.core.prepare.row_values import RowReader, RowValues, pack_lines, unpack_lines
 from twconv_gui.core.reading.opening import open_table
 from twconv_gui.core.reading.table import Table
 
@@ -269,21 +268,35 @@ def test_an_export_sorted_by_product_is_held_packed(export, monkeypatch):
     assert packed < 0.7 * held, (packed, held)  # measured: 545 and 950 bytes a line
 
 
-def test_packed_values_come_back_whole():
+def test_packed_lines_come_back_whole():
     reader = RowReader(
-        index={"conversion_id": 0, "email": 1, "value": 2},
-        columns={"conversion_id": "Order", "email": "Email", "value": "Total"},
+        index={"conversion_id": 0, "email": 1, "value": 2, "content_name": 3},
+        columns={"conversion_id": "Order", "email": "Email", "value": "Total"}
+        | {"content_name": "Item"},
         constants={},
         time_converter=None,
         amount_parsers={},
         phone_hasher=PhoneHasher(""),
         infer_currency=True,
     )
-    [values] = reader.read_chunk([(7, ("A-1", "not an email", "12.50 €"))])
-    values.filter_cells = (datetime(2024, 5, 1, 12), None, 3.5)
-    back = RowValues.unpack(values.pack(), reader.columns, reader.filters)
-    for name in RowValues.__slots__:
-        assert getattr(back, name) == getattr(values, name), name
-    assert back.identifier_problems  # the email that could not be read
-    assert back.value == Decimal("12.50")
-    assert back.currency == "EUR"
+    lines = reader.read_chunk(
+        [
+            (7, ("A-1", "not an email", "12.50 €", "Mug")),
+            (9, ("A-1", "a@example.com", "12.50 €", "Cup")),
+            (11, ("A-1", "a@example.com", "12.5 €", "Cup")),
+        ]
+    )
+    lines[0].filter_cells = (datetime(2024, 5, 1, 12), None, 3.5)
+    packed = pack_lines(lines[:1])
+    packed = pack_lines(lines[1:], packed)  # more lines of the order, later in the file
+    back = unpack_lines(packed, reader.columns, reader.filters)
+    assert len(back) == 3
+    for line, original in zip(back, lines, strict=True):
+        for name in RowValues.__slots__:
+            assert getattr(line, name) == getattr(original, name), name
+    assert back[0].identifier_problems  # the email that could not be read
+    assert str(back[2].value) == "12.5"  # equal amounts keep their own writing
+    assert back[1].content == {"content_name": "Cup"}
+    assert back[1].problems is not back[2].problems  # lists are never shared
+    # The second and third lines' shared text is written once, not again for each.
+    assert len(packed) < len(pack_lines(lines[:1])) * 2

@@ -27,7 +27,7 @@ from twconv_gui.core.prepare.order_lines import OrderLines
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
 from twconv_gui.core.prepare.reason_groups import ReasonGrouper
 from twconv_gui.core.prepare.release import let_others_run, release_all
-from twconv_gui.core.prepare.row_values import RowReader, RowValues
+from twconv_gui.core.prepare.row_values import RowReader, RowValues, pack_lines, unpack_lines
 from twconv_gui.core.reading.table import Row, Table
 
 
@@ -408,37 +408,34 @@ REFUNDED = "the sale was refunded in full"  # PrepareSummary.left_out's key for 
 
 class _Order:
     """The lines of one grouped conversion read so far; done once its last line is in, gone
-    once it is finished and handed on."""
+    once it is finished and handed on. Lines that wait may be packed (see pack)."""
 
     __slots__ = ("done", "gone", "packed", "rows")
 
     def __init__(self, first: RowValues, *, done: bool = False) -> None:
-        self.rows: list[RowValues | bytes] = [first]
+        self.rows = [first]  # the lines held as objects, after the packed ones
+        self.packed: bytes | None = None  # the lines packed so far, in order
         self.done = done
         self.gone = False
-        self.packed = 0  # how many of the first rows are packed (the rest are objects)
 
     @property
     def loose(self) -> int:
         """How many of its lines are held as objects (not packed)."""
-        return len(self.rows) - self.packed
+        return len(self.rows)
 
     def pack(self) -> int:
-        """Pack the lines that are not packed yet (see RowValues.pack); how many there were."""
-        loose, rows = self.loose, self.rows
-        for position in range(self.packed, len(rows)):
-            line = rows[position]
-            assert not isinstance(line, bytes)
-            rows[position] = line.pack()
-        self.packed = len(rows)
+        """Pack the lines held as objects with those packed before (see pack_lines); how
+        many there were."""
+        loose = len(self.rows)
+        if loose:
+            self.packed = pack_lines(self.rows, self.packed)
+            self.rows = []
         return loose
 
     def unpacked(self, reader: RowReader) -> list[RowValues]:
-        rows = self.rows
-        if not self.packed:
-            return rows  # type: ignore[return-value]  # all objects: nothing was packed
-        columns, filters = reader.columns, reader.filters
-        return [RowValues.unpack(r, columns, filters) if isinstance(r, bytes) else r for r in rows]
+        if self.packed is None:
+            return self.rows
+        return [*unpack_lines(self.packed, reader.columns, reader.filters), *self.rows]
 
 
 class FirstRows:

@@ -104,24 +104,6 @@ class RowValues:
     def missing(self, name: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
         return Problem(self.row, name, self.columns.get(name), message, severity)
 
-    def pack(self) -> bytes:
-        """These values as bytes: about 300 against some 1,050 as objects (measured), for a
-        grouped order's lines that wait for its other lines further in the file. The
-        mapping's columns and filters, shared by every row, are not packed (see unpack)."""
-        return pickle.dumps(_packed_values(self), protocol=5)
-
-    @classmethod
-    def unpack(
-        cls, data: bytes, columns: Mapping[str, str], filters: Sequence[RowFilter]
-    ) -> RowValues:
-        """The values pack() gave, with the reader's `columns` and `filters` back."""
-        values = cls.__new__(cls)
-        values.columns, values.filters = columns, filters
-        # Bytes this process packed a moment ago, never read from a file.
-        for name, value in zip(_PACKED, pickle.loads(data), strict=True):  # noqa: S301
-            setattr(values, name, value)
-        return values
-
     def build_identifiers(
         self, ids: Mapping[str, str | None], rows: list[RowValues], problems: list[Problem]
     ) -> list[dict[str, str]]:
@@ -179,6 +161,57 @@ class RowValues:
                 )
             )
         return []
+
+
+def pack_lines(lines: Sequence[RowValues], earlier: bytes | None = None) -> bytes:
+    """The values of an order's lines as bytes (after those of `earlier`, packed before): about
+    300 bytes for the first line against some 1,050 as objects (measured), and less for each
+    further one, whose text equal to the first line's (email and phone hashes, time, ids) is
+    written once. For a grouped order's lines that wait for its other lines further in the
+    file. The mapping's columns and filters, shared by every row, are not packed (see
+    unpack_lines).
+    """
+    states = list(_loads(earlier)) if earlier else []
+    states.extend(map(_packed_values, lines))
+    first = states[0]
+    return pickle.dumps([first, *(_sharing(state, first) for state in states[1:])], protocol=5)
+
+
+def unpack_lines(
+    data: bytes, columns: Mapping[str, str], filters: Sequence[RowFilter]
+) -> list[RowValues]:
+    """The lines pack_lines() packed, with the reader's `columns` and `filters` back."""
+    lines = []
+    for state in _loads(data):
+        values = RowValues.__new__(RowValues)
+        values.columns, values.filters = columns, filters
+        for name, value in zip(_PACKED, state, strict=True):
+            setattr(values, name, value)
+        lines.append(values)
+    return lines
+
+
+def _loads(data: bytes) -> Any:
+    return pickle.loads(data)  # noqa: S301 - bytes this process packed, never read from a file
+
+
+def _sharing(state: tuple[Any, ...], first: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`state` with each text equal to the first line's the first line's very object (so the
+    pickle writes it once); only text: equal numbers may differ in type or exponent."""
+    shared = []
+    for value, model in zip(state, first, strict=True):
+        if type(value) is str and value == model:
+            shared.append(model)
+        elif type(value) is dict and type(model) is dict:
+            shared.append(
+                {
+                    key: model[key] if type(item) is str and model.get(key) == item else item
+                    for key, item in value.items()
+                }
+            )
+        else:
+            shared.append(value)
+    return tuple(shared)
 
 
 _PACKED = tuple(name for name in RowValues.__slots__ if name not in ("columns", "filters"))
