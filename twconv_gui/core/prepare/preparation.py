@@ -270,9 +270,9 @@ class Preparation:
         With the lines of each order counted (the first look does), an order is finished as
         soon as its last line is read, and let go once the orders before it have gone out: a
         shop export's lines sit together, so few wait. When many wait (an export sorted by
-        product scatters each order's lines), those of each further chunk are packed into
-        bytes, about a third of their size, for about 12 µs a line. Without a count (no id
-        column: a constant id), every order waits for the end of the file.
+        product scatters each order's lines), the lines each further chunk adds to waiting
+        orders are packed into bytes (row_values.pack_lines), a third of their size or less.
+        Without a count (no id column: a constant id), every order waits for the file's end.
         """
         lines = self._order_lines
         waiting: deque[_Order] = deque()  # in the order of their first lines
@@ -281,33 +281,31 @@ class Preparation:
             for converted in converter.convert(reader, self._chunks(), finish=None):
                 touched = []  # the orders this chunk added to
                 for values in converted:
-                    key = values.conversion_id
-                    if key is None:
+                    key, last = values.conversion_id, True
+                    if key is not None and lines is not None:
+                        found_last = lines.take(key)
+                        if found_last is None:  # the file changed since its lines were counted
+                            values.problems.append(self._late_line(values))
+                            key = None
+                        last = bool(found_last)
+                    elif key is not None:
+                        last = False  # no count: every order waits for the file's end
+                    if key is None:  # a conversion of its own
                         order = _Order(values, done=True)
-                        waiting.append(order)
-                        touched.append(order)
-                        self._unpacked += 1
-                        continue
-                    last = lines.take(key) if lines is not None else False
-                    if last is None:  # the file changed since its lines were counted
-                        values.problems.append(self._late_line(values))
-                        order = _Order(values, done=True)
-                        waiting.append(order)
-                        touched.append(order)
-                        self._unpacked += 1
-                        continue
-                    found = open_orders.get(key)
-                    if found is None:
-                        order = open_orders[key] = _Order(values)
                         waiting.append(order)
                     else:
-                        order = found
-                        order.rows.append(values)
+                        found = open_orders.get(key)
+                        if found is None:
+                            order = open_orders[key] = _Order(values)
+                            waiting.append(order)
+                        else:
+                            order = found
+                            order.rows.append(values)
+                        if last:
+                            order.done = True
+                            del open_orders[key]
                     touched.append(order)
                     self._unpacked += 1
-                    if last:
-                        order.done = True
-                        del open_orders[key]
                 while waiting and waiting[0].done:
                     yield self._finished(waiting.popleft(), reader)
                 if self._unpacked > _PACK_ABOVE:
@@ -317,8 +315,9 @@ class Preparation:
             while waiting:  # orders with lines missing since the count, or never counted
                 yield self._finished(waiting.popleft(), reader)
         finally:
-            open_orders.clear()
-            waiting.clear()
+            open_orders.clear()  # its orders are waiting too
+            while waiting:  # one at a time (stopped early, many may wait): see release
+                waiting.pop()
             if lines is not None:
                 lines.release()
 
