@@ -51,6 +51,20 @@ def write_csv(path, header, rows):
     return path
 
 
+def prepared_page(qtbot, path, columns):
+    """The Preview of `path` mapped with `columns` (and an event id), once prepared."""
+    session = Session()
+    session.set_inspection(inspect_file(path))
+    session.set_profile(
+        MappingProfile.from_dict({"columns": columns, "constants": {"event_id": "o87ne"}})
+    )
+    page = PreviewPage(session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.prepared, timeout=10_000):
+        page.prepare()
+    return page
+
+
 @pytest.fixture
 def session():
     session = Session()
@@ -173,20 +187,8 @@ def test_warnings_are_yellow_and_listed_with_problems(tmp_path, qtbot):
         ["Time", "Email", "Phone"],
         [["2026-03-01 10:00", "a@example.com", "12"], ["2026-03-01 11:00", "b@example.com", ""]],
     )
-    session = Session()
-    session.set_inspection(inspect_file(path))
-    session.set_profile(
-        MappingProfile.from_dict(
-            {
-                "columns": {"conversion_time": "Time", "email": "Email", "phone": "Phone"},
-                "constants": {"event_id": "o87ne"},
-            }
-        )
-    )
-    page = PreviewPage(session)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.prepared, timeout=10_000):
-        page.prepare()
+    columns = {"conversion_time": "Time", "email": "Email", "phone": "Phone"}
+    page = prepared_page(qtbot, path, columns)
     model = page.model
     assert cell(model, 0, "Status") == "Warning"
     assert cell(model, 0, "Row", Qt.ItemDataRole.BackgroundRole) == WARNING_BACKGROUND
@@ -205,21 +207,8 @@ def test_a_reason_on_many_rows_is_one_choice_whatever_row_each_names(tmp_path, q
     # Each repeat names the row it repeats: one reason in the list, not one per row.
     rows = [[f"T-{i % 40}", "2026-03-01 10:00", f"c{i}@example.com"] for i in range(120)]
     path = write_csv(tmp_path / "payments.csv", ["Transaction", "Time", "Email"], rows)
-    session = Session()
-    session.set_inspection(inspect_file(path))
-    session.set_profile(
-        MappingProfile.from_dict(
-            {
-                "columns": {"conversion_id": "Transaction", "conversion_time": "Time"}
-                | {"email": "Email"},
-                "constants": {"event_id": "o87ne"},
-            }
-        )
-    )
-    page = PreviewPage(session)
-    qtbot.addWidget(page)
-    with qtbot.waitSignal(page.prepared, timeout=10_000):
-        page.prepare()
+    columns = {"conversion_id": "Transaction", "conversion_time": "Time", "email": "Email"}
+    page = prepared_page(qtbot, path, columns)
     combo = page.filter_combo
     items = [combo.itemText(i) for i in range(combo.count())]
     assert len(items) == 3, items

@@ -140,10 +140,8 @@ def test_an_order_whose_rows_are_far_apart_shows_the_identifier_of_its_last_row(
     assert result.rows[-1].email_normalized == f"buyer{ROWS - 1}@example.com"
 
 
-def test_a_big_preview_holds_a_few_hundred_bytes_per_conversion(big_export):
-    # One object per conversion (a dict per event, a row object) held about 1,300 bytes each.
-    path, profile = big_export
-    table = open_table(path)
+def held_by_preview(table, profile):
+    """Bytes a built preview holds (what is freed when it goes), and its conversions."""
     gc.collect()
     tracemalloc.start()
     try:
@@ -153,9 +151,15 @@ def test_a_big_preview_holds_a_few_hundred_bytes_per_conversion(big_export):
         conversions = len(result.rows)
         del result
         gc.collect()
-        held = with_preview - tracemalloc.get_traced_memory()[0]
+        return with_preview - tracemalloc.get_traced_memory()[0], conversions
     finally:
         tracemalloc.stop()
+
+
+def test_a_big_preview_holds_a_few_hundred_bytes_per_conversion(big_export):
+    # One object per conversion (a dict per event, a row object) held about 1,300 bytes each.
+    path, profile = big_export
+    held, conversions = held_by_preview(open_table(path), profile)
     assert held / conversions < 350
 
 
@@ -171,16 +175,6 @@ def test_a_warning_on_every_row_keeps_the_preview_small(export):
     )
     table = open_table(path)
     build_preview(table, profile, workers=1)  # imports and caches warmed outside the count
-    gc.collect()
-    tracemalloc.start()
-    try:
-        result = build_preview(table, profile, workers=1)
-        gc.collect()
-        with_preview = tracemalloc.get_traced_memory()[0]
-        del result
-        gc.collect()
-        held = with_preview - tracemalloc.get_traced_memory()[0]
-    finally:
-        tracemalloc.stop()
+    held, _ = held_by_preview(table, profile)
     # A Problem object per row, and its message, held 535 bytes a row here; packed, 177.
     assert held / len(rows) < 250, held / len(rows)
