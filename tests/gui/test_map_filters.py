@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from twconv_gui.core.mapping.filters import ABOVE_ZERO, DROP, KEEP, NON_EMPTY, ONE_OF, RowFilter
 from twconv_gui.core.mapping.inspection import inspect_file
-from twconv_gui.gui.mapping.filters_editor import EMPTY_TEXT
+from twconv_gui.core.reading.opening import open_table
+from twconv_gui.gui.mapping.filters_editor import EMPTY_TEXT, FiltersEditor
 from twconv_gui.gui.mapping.filters_model import COUNTING_TEXT
 from twconv_gui.gui.mapping.page import READY_TEXT, MapPage
 from twconv_gui.gui.session import Session
@@ -245,3 +246,23 @@ def test_the_counts_judge_the_line_items_of_an_order_together(qtbot, monkeypatch
     qtbot.waitUntil(lambda: "leave out 3 rows" in editor.summary.text(), timeout=5_000)
     page.group_check.setChecked(False)  # one row at a time: the items' empty status counts
     qtbot.waitUntil(lambda: "leave out 7 rows" in editor.summary.text(), timeout=5_000)
+
+
+def test_the_counts_find_an_order_in_the_fallback_columns_of_its_id(qtbot, tmp_path):
+    # The order id is in "Order", or in "Name" where "Order" is empty, as the mapping reads it.
+    path = tmp_path / "orders.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [["Order", "Name", "Status"], ["1001", "", "paid"], ["", "1001", ""],
+             ["1002", "", "refunded"]]
+        )  # fmt: skip
+    editor = FiltersEditor()
+    qtbot.addWidget(editor)
+    editor.set_source(open_table(path), [], lambda _column: False)
+    editor.set_grouping(["Order", "Name"], True)
+    with qtbot.waitSignal(editor.counted, timeout=5_000) as counted:
+        editor.set_filters([RowFilter("Status", KEEP, ONE_OF, ("paid",))])
+    assert counted.args == [[1]]  # order 1002; both lines of 1001 are kept
+    with qtbot.waitSignal(editor.counted, timeout=5_000) as counted:
+        editor.set_grouping(["Order"], True)  # the second line then has no order of its own
+    assert counted.args == [[2]]

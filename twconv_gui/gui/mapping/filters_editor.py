@@ -51,7 +51,7 @@ class FiltersEditor(QGroupBox):
         super().__init__("Rows left out (filters)", parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._table: Table | None = None
-        self._grouping: tuple[str | None, bool] = (None, False)
+        self._grouping: tuple[tuple[str, ...], bool] = ((), False)
         self._sample: Sequence[Sequence[Cell]] = ()
         self._is_personal: Callable[[str], bool] = lambda _column: False
         self._worker: FunctionWorker | None = None
@@ -101,9 +101,10 @@ class FiltersEditor(QGroupBox):
     def filters(self) -> list[RowFilter]:
         return self.model.filters()
 
-    def set_grouping(self, id_column: str | None, grouped: bool) -> None:
-        """Count as the preparation judges: the line items of one order together."""
-        grouping = (id_column, grouped)
+    def set_grouping(self, id_columns: Sequence[str], grouped: bool) -> None:
+        """Count as the preparation judges: the line items of one order together, the order
+        read from the first filled of `id_columns` (the conversion id and its fallbacks)."""
+        grouping = (tuple(id_columns), grouped)
         if grouping != self._grouping:
             self._grouping = grouping
             self._after_change()
@@ -217,11 +218,12 @@ class FiltersEditor(QGroupBox):
     def _start_count(self) -> None:
         if self._table is None or not self.filters():
             return
-        id_column, grouped = self._grouping
+        id_columns, grouped = self._grouping
         profile = MappingProfile(
-            columns={"conversion_id": id_column} if id_column else {},
+            columns={"conversion_id": id_columns[0]} if id_columns else {},
+            fallbacks={"conversion_id": list(id_columns[1:])} if id_columns[1:] else {},
             filters=self.filters(),
-            group_by_conversion_id=grouped and id_column is not None,
+            group_by_conversion_id=grouped and bool(id_columns),
         )
         worker = FunctionWorker(count_left_out, self._table, profile)
         worker.signals.succeeded.connect(lambda counts, w=worker: self._counted(w, counts))

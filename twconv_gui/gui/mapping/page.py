@@ -266,7 +266,7 @@ class MapPage(QWidget):
     def _count_as_grouped(self) -> None:
         """The filters' counts follow the grouping of line items into orders."""
         self.filters_editor.set_grouping(
-            self._fields["conversion_id"].column(), self.group_check.isChecked()
+            self._fields["conversion_id"].columns(), self.group_check.isChecked()
         )
 
     def _field_edited(self) -> None:
