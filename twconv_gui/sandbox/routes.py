@@ -97,6 +97,7 @@ class SandboxApp:
         self.oauth = OAuthGate(demo)
         self.accepted: list[AcceptedBatch] = []
         self.accepted_total = 0  # every accepted request, kept or not
+        self.faults_served: list[tuple[str, float]] = []  # (fault kind, time it was answered)
         self.keep_bytes = keep_bytes
         self._kept_bytes = 0
         self.stopping = threading.Event()  # cuts waits short when the server stops
@@ -184,6 +185,8 @@ class SandboxApp:
         if action.delay:
             self.stopping.wait(action.delay)
         if action.kind is not None:
+            with self._lock:
+                self.faults_served.append((action.kind, time.time()))
             return _fault_reply(action, self.rate.limit)
         return self._api(request, lambda: self._accept(request, pixel_id), pixel_id)
 

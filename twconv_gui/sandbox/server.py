@@ -134,6 +134,11 @@ class SandboxServer:
         return self._app.accepted
 
     @property
+    def faults_served(self) -> list[tuple[str, float]]:
+        """(kind, time.time() of the answer) of each fault served, in order (a live list)."""
+        return self._app.faults_served
+
+    @property
     def accepted_total(self) -> int:
         """Every conversions request accepted since start, kept in `accepted` or not."""
         return self._app.accepted_total
