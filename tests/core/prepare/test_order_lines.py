@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.identifiers import PhoneHasher
-from twconv_gui.core.prepare import preparation
+from twconv_gui.core.prepare import order_lines
 from twconv_gui.core.prepare.first_look import first_look
 from twconv_gui.core.prepare.order_lines import LineCounter, OrderLines
 from twconv_gui.core.prepare.preparation import Preparation
@@ -239,7 +239,7 @@ def test_lines_that_wait_are_packed_and_come_back_the_same(export, monkeypatch):
     rows[3_500][4] = "-3"
     path = export(HEADER, rows)
     held = list(Preparation(open_table(path), grouped(), workers=1))
-    monkeypatch.setattr(preparation, "_PACK_ABOVE", 0)
+    monkeypatch.setattr(order_lines, "_PACK_ABOVE", 0)
     packed = list(Preparation(open_table(path), grouped(), workers=1))
     assert packed == held
     assert len(packed) == 3_000
@@ -261,9 +261,9 @@ def test_an_export_sorted_by_product_is_held_packed(export, monkeypatch):
         finally:
             tracemalloc.stop()
 
-    monkeypatch.setattr(preparation, "_PACK_ABOVE", 1_000)
+    monkeypatch.setattr(order_lines, "_PACK_ABOVE", 1_000)
     packed = peak_per_line()
-    monkeypatch.setattr(preparation, "_PACK_ABOVE", 10**9)
+    monkeypatch.setattr(order_lines, "_PACK_ABOVE", 10**9)
     held = peak_per_line()
     assert packed < 0.7 * held, (packed, held)  # measured: 545 and 950 bytes a line
 

@@ -55,8 +55,7 @@ def first_look(
     """
     index = {f: table.column_index(profile.columns[f]) for f in LOOKED_AT if f in profile.columns}
     columns: dict[str, list[Cell]] = {f: [] for f in index}
-    grouped = profile.group_by_conversion_id and bool(profile.sources(order_lines.FIELD))
-    counter = order_lines.LineCounter(table, profile) if grouped else None
+    counter = order_lines.line_counter(table, profile)
     positions = list(index.values()) + (counter.positions if counter is not None else [])
     try:
         if positions:

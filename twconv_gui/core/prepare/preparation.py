@@ -7,7 +7,6 @@ import functools
 import itertools
 import operator
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,11 +22,11 @@ from twconv_gui.core.prepare.conversions import finish, finish_encoded, finish_r
 from twconv_gui.core.prepare.diagnostics import Diagnostics
 from twconv_gui.core.prepare.event_tally import ATTRIBUTION_DAYS, EventTally, moments
 from twconv_gui.core.prepare.events import EncodedChunk, EncodedEvent, PreparedEvent
-from twconv_gui.core.prepare.order_lines import OrderLines
+from twconv_gui.core.prepare.order_lines import OrderGrouper, OrderLines
 from twconv_gui.core.prepare.parallel import CHUNK_ROWS, ChunkConverter, default_workers
 from twconv_gui.core.prepare.reason_groups import ReasonGrouper
 from twconv_gui.core.prepare.release import let_others_run, release_all
-from twconv_gui.core.prepare.row_values import RowReader, RowValues, pack_lines, unpack_lines
+from twconv_gui.core.prepare.row_values import RowReader, RowValues
 from twconv_gui.core.reading.table import Row, Table
 
 
@@ -126,7 +125,6 @@ class Preparation:
         self._problems: list[Problem] | None = [] if keep_problems else None
         if self._problems is not None:
             self.summary.problems = self._problems
-        self._unpacked = 0  # grouped: lines of orders not finished yet, held as objects
 
     def __iter__(self) -> Iterator[PreparedEvent]:
         with ChunkConverter(self._workers) as converter:
@@ -265,77 +263,21 @@ class Preparation:
         )
 
     def _group(self, reader: RowReader, converter: ChunkConverter) -> Iterator[PreparedEvent]:
-        """The conversions of a grouped file, in the order their first lines come.
-
-        With the lines of each order counted (the first look does), an order is finished as
-        soon as its last line is read, and let go once the orders before it have gone out: a
-        shop export's lines sit together, so few wait. When many wait (an export sorted by
-        product scatters each order's lines), the lines each further chunk adds to waiting
-        orders are packed into bytes (row_values.pack_lines), a third of their size or less.
-        Without a count (no id column: a constant id), every order waits for the file's end.
-        """
-        lines = self._order_lines
-        waiting: deque[_Order] = deque()  # in the order of their first lines
-        open_orders: dict[str, _Order] = {}
+        """The conversions of a grouped file, in the order their first lines come, each
+        finished once its order is whole (see order_lines.OrderGrouper)."""
+        grouper = OrderGrouper(self._order_lines, reader)
         try:
             for converted in converter.convert(reader, self._chunks(), finish=None):
-                touched = []  # the orders this chunk added to
-                for values in converted:
-                    key, last = values.conversion_id, True
-                    if key is not None and lines is not None:
-                        found_last = lines.take(key)
-                        if found_last is None:  # the file changed since its lines were counted
-                            values.problems.append(self._late_line(values))
-                            key = None
-                        last = bool(found_last)
-                    elif key is not None:
-                        last = False  # no count: every order waits for the file's end
-                    if key is None:  # a conversion of its own
-                        order = _Order(values, done=True)
-                        waiting.append(order)
-                    else:
-                        found = open_orders.get(key)
-                        if found is None:
-                            order = open_orders[key] = _Order(values)
-                            waiting.append(order)
-                        else:
-                            order = found
-                            order.rows.append(values)
-                        if last:
-                            order.done = True
-                            del open_orders[key]
-                    touched.append(order)
-                    self._unpacked += 1
-                while waiting and waiting[0].done:
-                    yield self._finished(waiting.popleft(), reader)
-                if self._unpacked > _PACK_ABOVE:
-                    for order in touched:
-                        if not order.gone:
-                            self._unpacked -= order.pack()
-            while waiting:  # orders with lines missing since the count, or never counted
-                yield self._finished(waiting.popleft(), reader)
+                yield from map(self._finished, grouper.add(converted))
+            yield from map(self._finished, grouper.rest())
         finally:
-            open_orders.clear()  # its orders are waiting too
-            while waiting:  # one at a time (stopped early, many may wait): see release
-                waiting.pop()
-            if lines is not None:
-                lines.release()
+            grouper.release()
 
-    def _finished(self, order: _Order, reader: RowReader) -> PreparedEvent:
-        order.gone = True
-        rows = order.unpacked(reader)
-        self._unpacked -= order.loose
+    def _finished(self, rows: list[RowValues]) -> PreparedEvent:
         result = finish(rows)
         if result.event is not None:
             self._tally.merge(EventTally.of_events([result.event], self._bounds))
         return result
-
-    def _late_line(self, values: RowValues) -> Problem:
-        return values.missing(
-            "conversion_id",
-            "comes after every line counted for its order had been read: the file changed "
-            "while it was being prepared, so this line is not sent; prepare the file again",
-        )
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -399,42 +341,7 @@ class Preparation:
 
 
 _Item = TypeVar("_Item")
-# Grouped: past this many lines of unfinished orders held as objects (about 1 KB each), the
-# lines of each further chunk that must wait are packed (see _Order.pack).
-_PACK_ABOVE = 50_000
 REFUNDED = "the sale was refunded in full"  # PrepareSummary.left_out's key for full refunds
-
-
-class _Order:
-    """The lines of one grouped conversion read so far; done once its last line is in, gone
-    once it is finished and handed on. Lines that wait may be packed (see pack)."""
-
-    __slots__ = ("done", "gone", "packed", "rows")
-
-    def __init__(self, first: RowValues, *, done: bool = False) -> None:
-        self.rows = [first]  # the lines held as objects, after the packed ones
-        self.packed: bytes | None = None  # the lines packed so far, in order
-        self.done = done
-        self.gone = False
-
-    @property
-    def loose(self) -> int:
-        """How many of its lines are held as objects (not packed)."""
-        return len(self.rows)
-
-    def pack(self) -> int:
-        """Pack the lines held as objects with those packed before (see pack_lines); how
-        many there were."""
-        loose = len(self.rows)
-        if loose:
-            self.packed = pack_lines(self.rows, self.packed)
-            self.rows = []
-        return loose
-
-    def unpacked(self, reader: RowReader) -> list[RowValues]:
-        if self.packed is None:
-            return self.rows
-        return [*unpack_lines(self.packed, reader.columns, reader.filters), *self.rows]
 
 
 class FirstRows:

@@ -10,7 +10,7 @@ from twconv_gui.core.errors import Cancelled
 from twconv_gui.core.mapping.filters import RowFilter, leaving_out, row_marks
 from twconv_gui.core.mapping.profile import MappingProfile
 from twconv_gui.core.normalize.problems import Problem, Severity
-from twconv_gui.core.prepare.order_lines import LineCounter
+from twconv_gui.core.prepare.order_lines import line_counter
 from twconv_gui.core.prepare.release import let_others_run
 from twconv_gui.core.reading.table import Table
 
@@ -46,12 +46,7 @@ def count_left_out(
     if not filters:
         return list(counts.values())
     positions = [table.column_index(f.column) for f in filters]
-    sources = profile.sources("conversion_id")
-    grouped = profile.group_by_conversion_id and bool(sources)
-    if grouped and all(column in table.columns for column in sources):
-        reading_ids: LineCounter | None = LineCounter(table, profile)
-    else:
-        reading_ids = None
+    reading_ids = line_counter(table, profile)
     # Per order: [lines read, then each filter's marks joined] (see filters.row_marks).
     orders: dict[str, list[int]] = {}
     rows = table.rows()
